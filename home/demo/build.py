@@ -1,0 +1,317 @@
+"""Builds the 即墨 demo site group. Idempotent: a second run finds everything and adds nothing."""
+
+import hashlib
+import io
+import itertools
+from datetime import datetime, time, timedelta
+from importlib import import_module
+from zoneinfo import ZoneInfo
+
+from django.contrib.auth import get_user_model
+from django.core.files.base import ContentFile
+from django.db import transaction
+from django.utils.html import escape
+from openpyxl import Workbook
+from wagtail.documents import get_document_model
+from wagtail.images import get_image_model
+from wagtail.models import Site
+
+from home.demo import images as demo_images
+from home.demo import units
+from home.models import Organisation, SiteIdentity
+from home.services import UnitSpec, ensure_unit
+from subsite_pages.models import ArticlePage, ColumnPage, ContentPage
+
+SHANGHAI = ZoneInfo("Asia/Shanghai")
+DEMO_PASSWORD = "Jimo@2026"
+CONTENT_MODULES = ["portal", "branches", "departments_a", "departments_b", "towns"]
+IMAGES_PER_UNIT = 3
+
+
+def load_content():
+    articles, profiles = {}, {}
+    for name in CONTENT_MODULES:
+        module = import_module(f"home.demo.content.{name}")
+        articles.update(getattr(module, "ARTICLES", {}))
+        profiles.update(getattr(module, "PROFILES", {}))
+    return articles, profiles
+
+
+def unit_specs(profiles):
+    portal = units.PORTAL
+    yield UnitSpec(
+        label=portal["label"],
+        kind="portal",
+        name=portal["org_name"],
+        short_name=portal["short_name"],
+        code=portal["code"],
+        site_title=portal["name"],
+        columns=portal["columns"],
+        address="即墨市蓝鳌路1号",
+        postcode="266200",
+        phone="0532-88510001",
+        email="webmaster@jimo.gov.example",
+        sort_order=0,
+    )
+    for index, branch in enumerate(units.BRANCHES):
+        yield UnitSpec(
+            label=branch["label"],
+            kind="branch",
+            name=branch["name"],
+            short_name=branch["short_name"],
+            code=branch["code"],
+            site_title=f"即墨市政务网·{branch['name']}",
+            columns=branch["columns"],
+            sort_order=100 + index,
+        )
+    for kind, group, base in (("department", units.DEPARTMENTS, 200), ("town", units.TOWNS, 300)):
+        for index, unit in enumerate(group):
+            profile = profiles.get(unit["label"], {})
+            yield UnitSpec(
+                label=unit["label"],
+                kind=kind,
+                name=unit["name"],
+                short_name=unit["short_name"],
+                code=unit["code"],
+                columns=units.UNIT_COLUMNS,
+                address=profile.get("address", ""),
+                postcode=profile.get("postcode", ""),
+                phone=profile.get("phone", ""),
+                email=profile.get("email", ""),
+                office_hours=profile.get("office_hours", ""),
+                sort_order=base + index,
+            )
+
+
+def build_demo(stdout=None, scale=0):
+    say = stdout.write if stdout else (lambda message: None)
+    articles, profiles = load_content()
+    created = 0
+    for spec in unit_specs(profiles):
+        with transaction.atomic():
+            organisation = ensure_unit(spec)
+            if organisation.kind == Organisation.Kind.PORTAL:
+                _set_group_filing_numbers(organisation.site)
+            _fill_profile_pages(organisation, profiles.get(spec.label))
+            pictures = _ensure_images(organisation)
+            created += _ensure_articles(organisation, articles.get(spec.label, {}), pictures)
+        say(f"  {organisation.name}: {organisation.root_url}/\n")
+    for index in range(1, scale + 1):
+        created += _ensure_scale_unit(index, articles)
+    _ensure_users()
+    say(f"新增信息 {created} 条；共有信息 {ArticlePage.objects.count()} 条。\n")
+    return created
+
+
+def _set_group_filing_numbers(site):
+    identity = SiteIdentity.for_site(site)
+    identity.icp_number = identity.icp_number or "鲁ICP备05021187号"
+    identity.police_number = identity.police_number or "鲁公网安备 37028202000118号"
+    identity.save()
+    # Sites created before the portal had its numbers get them now.
+    for other in SiteIdentity.objects.exclude(pk=identity.pk):
+        changed = False
+        if not other.icp_number:
+            other.icp_number, changed = identity.icp_number, True
+        if not other.police_number:
+            other.police_number, changed = identity.police_number, True
+        if changed:
+            other.save()
+
+
+def _fill_profile_pages(organisation, profile):
+    if not profile:
+        return
+    home = organisation.site.root_page
+    bodies = {
+        "jggk": [("paragraph", "".join(f"<p>{escape(p)}</p>" for p in profile["overview"]))],
+        "ldxx": [
+            (
+                "paragraph",
+                "".join(
+                    f"<h3>{escape(leader['name'])}　{escape(leader['post'])}</h3>"
+                    f"<p>{escape(leader['duties'])}</p>"
+                    for leader in profile["leaders"]
+                ),
+            )
+        ],
+    }
+    for slug, body in bodies.items():
+        page = ContentPage.objects.child_of(home).filter(slug=slug).first()
+        if page is None or page.body:
+            continue
+        page.body = body
+        page.save_revision().publish()
+
+
+def _ensure_images(organisation):
+    Image = get_image_model()
+    pictures = []
+    for offset in range(IMAGES_PER_UNIT):
+        index = organisation.sort_order * IMAGES_PER_UNIT + offset
+        title, data = demo_images.draw_scene(index)
+        title = f"{title}（{organisation.short_name}）"
+        image = Image.objects.filter(collection=organisation.collection, title=title).first()
+        if image is None:
+            image = Image(title=title, collection=organisation.collection, description=title)
+            image.file.save(f"demo-{organisation.label}-{offset}.jpg", ContentFile(data), save=False)
+            image.save()
+        pictures.append(image)
+    return pictures
+
+
+def _article_slug(spec):
+    digest = hashlib.sha1(spec["title"].encode("utf-8")).hexdigest()[:8]
+    return f"{spec['date'].replace('-', '')}-{digest}"
+
+
+def _publish_time(spec, position):
+    day = datetime.fromisoformat(spec["date"]).date()
+    return datetime.combine(day, time(9, 0), tzinfo=SHANGHAI) + timedelta(minutes=17 * position)
+
+
+def _spreadsheet(organisation, spec):
+    """The article's table as a real .xlsx attachment."""
+    Document = get_document_model()
+    table = spec["table"]
+    title = f"{table['caption']}.xlsx"
+    document = Document.objects.filter(collection=organisation.collection, title=title).first()
+    if document is None:
+        workbook = Workbook()
+        sheet = workbook.active
+        sheet.title = "附表"
+        sheet.append([table["caption"]])
+        sheet.append(table["header"])
+        for row in table["rows"]:
+            sheet.append(row)
+        buffer = io.BytesIO()
+        workbook.save(buffer)
+        document = Document(title=title, collection=organisation.collection)
+        digest = hashlib.sha1(title.encode("utf-8")).hexdigest()[:8]
+        document.file.save(f"{organisation.label}-{digest}.xlsx", ContentFile(buffer.getvalue()), save=False)
+        document.save()
+    return document
+
+
+def _article_body(organisation, spec, picture):
+    body = []
+    paragraphs = spec["paragraphs"]
+    body.append(("paragraph", "".join(f"<p>{escape(p)}</p>" for p in paragraphs[:1])))
+    if picture is not None:
+        body.append(("image", {"image": picture, "caption": picture.title, "alt_text": ""}))
+    if len(paragraphs) > 1:
+        body.append(("paragraph", "".join(f"<p>{escape(p)}</p>" for p in paragraphs[1:])))
+    if spec.get("table"):
+        table = spec["table"]
+        body.append(
+            (
+                "table",
+                {
+                    "data": [table["header"], *table["rows"]],
+                    "first_row_is_table_header": True,
+                    "first_col_is_header": False,
+                    "table_caption": table["caption"],
+                },
+            )
+        )
+        body.append(("attachment", {"document": _spreadsheet(organisation, spec), "title": ""}))
+    return body
+
+
+def _ensure_articles(organisation, columns, pictures):
+    home = organisation.site.root_page
+    created = 0
+    counter = itertools.count()
+    for slug, specs in columns.items():
+        column = ColumnPage.objects.child_of(home).filter(slug=slug).first()
+        if column is None:
+            continue
+        existing = set(ArticlePage.objects.child_of(column).values_list("slug", flat=True))
+        for position, spec in enumerate(specs):
+            number = next(counter)
+            slug_for_article = _article_slug(spec)
+            if slug_for_article in existing:
+                continue
+            with_picture = slug == "jmyw" or number % 4 == 0
+            picture = pictures[number % len(pictures)] if with_picture and pictures else None
+            published = _publish_time(spec, position)
+            article = ArticlePage(
+                title=spec["title"],
+                slug=slug_for_article,
+                subtitle=spec.get("subtitle", ""),
+                publish_date=published,
+                source=spec.get("source") or organisation.name,
+                author=spec.get("author", ""),
+                responsible_editor=spec.get("editor", ""),
+                summary=spec.get("summary", ""),
+                body=_article_body(organisation, spec, picture),
+            )
+            column.add_child(instance=article)
+            article.save_revision().publish()
+            ArticlePage.objects.filter(pk=article.pk).update(
+                first_published_at=published, last_published_at=published
+            )
+            created += 1
+    return created
+
+
+def _ensure_scale_unit(index, articles):
+    """A synthetic unit for load tests, with articles recycled from the demo text."""
+    organisation = ensure_unit(
+        UnitSpec(
+            label=f"scale{index:03d}",
+            kind="department",
+            name=f"压测单位{index:03d}",
+            short_name=f"压测{index:03d}",
+            code=f"9{index:08d}",
+            sort_order=1000 + index,
+        )
+    )
+    pool = [spec for columns in articles.values() for specs in columns.values() for spec in specs]
+    columns = {
+        "gzdt": [
+            dict(spec, title=f"{spec['title']}（压测{index}-{n}）", table=None)
+            for n, spec in enumerate(pool[index % 7 :: 7][:40])
+        ]
+    }
+    return _ensure_articles(organisation, columns, pictures=[])
+
+
+# (username, display name, unit label or None for superuser, role)
+def demo_accounts():
+    accounts = [("admin", "系统管理员", None, "superuser")]
+    accounts += [
+        ("portal_admin", "主站管理员", "www", "reviewer"),
+        ("portal_editor", "主站信息员", "www", "editor"),
+    ]
+    for organisation in Organisation.objects.exclude(kind=Organisation.Kind.PORTAL).exclude(
+        label__startswith="scale"
+    ):
+        prefix = organisation.group_prefix
+        accounts.append((f"{organisation.label}_admin", f"{prefix}管理员", organisation.label, "reviewer"))
+        accounts.append((f"{organisation.label}_editor", f"{prefix}信息员", organisation.label, "editor"))
+    return accounts
+
+
+def _ensure_users():
+    User = get_user_model()
+    organisations = {
+        o.label: o for o in Organisation.objects.select_related("editor_group", "reviewer_group")
+    }
+    for username, display, label, role in demo_accounts():
+        user, created = User.objects.get_or_create(
+            username=username, defaults={"first_name": display, "email": f"{username}@jimo.gov.example"}
+        )
+        if created:
+            user.set_password(DEMO_PASSWORD)
+            user.is_superuser = user.is_staff = role == "superuser"
+            user.save()
+        if label:
+            organisation = organisations[label]
+            group = organisation.reviewer_group if role == "reviewer" else organisation.editor_group
+            user.groups.add(group)
+
+
+def portal_url():
+    site = Site.objects.filter(is_default_site=True).first()
+    return site.root_url if site else ""

@@ -1,0 +1,23 @@
+from django.core.management.base import BaseCommand
+
+from home.demo.build import DEMO_PASSWORD, build_demo, demo_accounts, portal_url
+
+
+class Command(BaseCommand):
+    help = "建立即墨市政务网站群演示数据（可重复运行，不会重复创建）。"
+
+    def add_arguments(self, parser):
+        parser.add_argument("--scale", type=int, default=0, help="另外生成 N 个压测单位，每个约 40 条信息。")
+        parser.add_argument("--quiet-accounts", action="store_true", help="不打印演示账号。")
+
+    def handle(self, *args, **options):
+        if options["scale"] < 0:
+            self.stderr.write("--scale 不能为负数。")
+            return
+        self.stdout.write("正在建立演示站群……")
+        build_demo(stdout=self.stdout, scale=options["scale"])
+        self.stdout.write(self.style.SUCCESS(f"主站：{portal_url()}/   后台：{portal_url()}/admin/"))
+        if not options["quiet_accounts"]:
+            self.stdout.write(f"演示账号（密码均为 {DEMO_PASSWORD}）：")
+            for username, display, _label, _role in demo_accounts():
+                self.stdout.write(f"  {username:<20} {display}")

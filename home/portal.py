@@ -1,0 +1,28 @@
+"""What the portal home page shows. Its query count must not grow with the number of units."""
+
+from home.models import Organisation
+from subsite_pages.models import ColumnPage, latest_articles
+
+
+def portal_home_context(home, request):
+    columns = {column.slug: column for column in ColumnPage.objects.child_of(home).live().public()}
+
+    def block(slug, limit):
+        column = columns.get(slug)
+        return {"column": column, "articles": list(latest_articles(column, limit)) if column else []}
+
+    units = list(
+        Organisation.objects.exclude(kind=Organisation.Kind.PORTAL)
+        .filter(site__isnull=False)
+        .select_related("site")
+    )
+    return {
+        "headlines": block(home.HEADLINES, 7),
+        "notices": block(home.NOTICES, 8),
+        "department_news": block(home.DEPARTMENT_NEWS, 8),
+        "town_news": block(home.TOWN_NEWS, 8),
+        "entry_tiles": [columns[slug] for slug in home.ENTRY_TILES if slug in columns],
+        "branches": [unit for unit in units if unit.kind == Organisation.Kind.BRANCH],
+        "departments": [unit for unit in units if unit.kind == Organisation.Kind.DEPARTMENT],
+        "towns": [unit for unit in units if unit.kind == Organisation.Kind.TOWN],
+    }

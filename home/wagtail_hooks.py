@@ -1,0 +1,21 @@
+from wagtail.snippets.models import register_snippet
+from wagtail.snippets.views.snippets import SnippetViewSet
+
+from home.models import Organisation
+
+
+class OrganisationViewSet(SnippetViewSet):
+    """The site-group registry. Only superusers hold its permissions; new units come from add_unit."""
+
+    model = Organisation
+    icon = "group"
+    menu_label = "站群机构"
+    menu_name = "organisations"
+    add_to_settings_menu = True
+    list_display = ["name", "short_name", "kind", "label", "code", "site"]
+    list_filter = ["kind"]
+    search_fields = ["name", "short_name", "label", "code"]
+    ordering = ["sort_order", "id"]
+
+
+register_snippet(OrganisationViewSet)
