@@ -5,6 +5,8 @@ from wagtail.contrib.table_block.blocks import TableBlock
 from wagtail.documents.blocks import DocumentChooserBlock
 from wagtail.images.blocks import ImageChooserBlock
 
+from home.rich_text import SanitisedRichTextBlock
+
 RICH_TEXT_FEATURES = ["h2", "h3", "h4", "bold", "italic", "ol", "ul", "hr", "link", "document-link"]
 
 
@@ -49,7 +51,7 @@ class MediaFileBlock(blocks.StructBlock):
 
 
 class BodyBlock(blocks.StreamBlock):
-    paragraph = blocks.RichTextBlock(label="正文", features=RICH_TEXT_FEATURES)
+    paragraph = SanitisedRichTextBlock(label="正文", features=RICH_TEXT_FEATURES)
     image = CaptionedImageBlock()
     table = TableBlock(label="表格")
     attachment = AttachmentBlock()

@@ -4,10 +4,10 @@ from django.core.validators import RegexValidator
 from django.db import models
 from wagtail.admin.panels import FieldPanel, MultiFieldPanel
 from wagtail.contrib.settings.models import BaseSiteSetting, register_setting
-from wagtail.fields import RichTextField
 from wagtail.models import Page
 
 from home.blocks import RICH_TEXT_FEATURES
+from home.rich_text import SanitisedRichTextField
 
 hex_colour = RegexValidator(r"^#[0-9a-fA-F]{6}$", "请填写形如 #1f4e8c 的颜色值。")
 hostname_label = RegexValidator(
@@ -184,7 +184,7 @@ class SiteIdentity(BaseSiteSetting):
 class HomePage(Page):
     """The master portal's home page (即墨市政务网)."""
 
-    intro = RichTextField("首页简介", blank=True, features=RICH_TEXT_FEATURES)
+    intro = SanitisedRichTextField("首页简介", blank=True, features=RICH_TEXT_FEATURES)
 
     content_panels = Page.content_panels + [FieldPanel("intro")]
 

@@ -7,11 +7,12 @@ from django.utils import timezone
 from django.utils.functional import cached_property
 from modelcluster.fields import ParentalKey
 from wagtail.admin.panels import FieldPanel, InlinePanel, MultiFieldPanel
-from wagtail.fields import RichTextField, StreamField
+from wagtail.fields import StreamField
 from wagtail.models import Orderable, Page
 from wagtail.search import index
 
 from home.blocks import RICH_TEXT_FEATURES, BodyBlock
+from home.rich_text import SanitisedRichTextField
 
 HOME_PAGE_TYPES = ["home.HomePage", "subsite_pages.BranchHomePage", "subsite_pages.UnitHomePage"]
 
@@ -34,7 +35,7 @@ class SiteHomeMixin:
 class BranchHomePage(SiteHomeMixin, Page):
     """Home page of a themed branch site (市民, 企业, 三农 …)."""
 
-    intro = RichTextField("简介", blank=True, features=RICH_TEXT_FEATURES)
+    intro = SanitisedRichTextField("简介", blank=True, features=RICH_TEXT_FEATURES)
 
     content_panels = Page.content_panels + [FieldPanel("intro")]
     parent_page_types = ["wagtailcore.Page"]
@@ -47,7 +48,7 @@ class BranchHomePage(SiteHomeMixin, Page):
 class UnitHomePage(SiteHomeMixin, Page):
     """Home page of a department or town site."""
 
-    intro = RichTextField("简介", blank=True, features=RICH_TEXT_FEATURES)
+    intro = SanitisedRichTextField("简介", blank=True, features=RICH_TEXT_FEATURES)
 
     content_panels = Page.content_panels + [FieldPanel("intro")]
     parent_page_types = ["wagtailcore.Page"]

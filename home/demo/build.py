@@ -9,6 +9,7 @@ from zoneinfo import ZoneInfo
 
 from django.contrib.auth import get_user_model
 from django.core.files.base import ContentFile
+from django.core.files.images import ImageFile
 from django.db import transaction
 from django.utils.html import escape
 from openpyxl import Workbook
@@ -153,8 +154,12 @@ def _ensure_images(organisation):
         title = f"{title}（{organisation.short_name}）"
         image = Image.objects.filter(collection=organisation.collection, title=title).first()
         if image is None:
-            image = Image(title=title, collection=organisation.collection, description=title)
-            image.file.save(f"demo-{organisation.label}-{offset}.jpg", ContentFile(data), save=False)
+            image = Image(
+                title=title,
+                collection=organisation.collection,
+                description=title,
+                file=ImageFile(io.BytesIO(data), name=f"demo-{organisation.label}-{offset}.jpg"),
+            )
             image.save()
         pictures.append(image)
     return pictures
