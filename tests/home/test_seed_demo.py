@@ -1,0 +1,65 @@
+"""`seed_demo` builds the whole 即墨 site group, and a second run changes nothing."""
+
+import pytest
+from django.contrib.auth import get_user_model
+from django.core.management import call_command
+from wagtail.documents import get_document_model
+from wagtail.images import get_image_model
+from wagtail.models import Collection, GroupCollectionPermission, GroupPagePermission, Page, Revision, Site
+
+from home.demo import units
+from home.models import Organisation
+from subsite_pages.models import ArticlePage, BranchHomePage, UnitHomePage
+
+pytestmark = pytest.mark.django_db
+
+COUNTED = (
+    Organisation,
+    Site,
+    Page,
+    ArticlePage,
+    Revision,
+    Collection,
+    GroupPagePermission,
+    GroupCollectionPermission,
+    get_image_model(),
+    get_document_model(),
+    get_user_model(),
+)
+
+
+def counts():
+    return {model.__name__: model.objects.count() for model in COUNTED}
+
+
+def test_seed_demo_builds_the_group_and_is_idempotent(group):
+    call_command("seed_demo", "--quiet-accounts")
+    first = counts()
+    call_command("seed_demo", "--quiet-accounts")
+    assert counts() == first
+
+    assert BranchHomePage.objects.count() == len(units.BRANCHES) == 7
+    assert UnitHomePage.objects.count() >= len(units.DEPARTMENTS) + len(units.TOWNS)
+    assert Organisation.objects.filter(kind="department").count() >= 8
+    assert Organisation.objects.filter(kind="town").count() >= 4
+    assert ArticlePage.objects.live().count() >= 300
+    dates = ArticlePage.objects.values_list("publish_date", flat=True)
+    assert (max(dates) - min(dates)).days > 365
+    # Some articles carry pictures and attached spreadsheets made locally.
+    assert get_image_model().objects.count() > 0
+    assert get_document_model().objects.filter(file__endswith=".xlsx").exists()
+    # Every role has a demo account.
+    User = get_user_model()
+    assert User.objects.filter(username="admin", is_superuser=True).exists()
+    for username in ("portal_admin", "portal_editor", "jyj_admin", "jyj_editor", "lancun_editor"):
+        assert User.objects.get(username=username).groups.exists(), username
+
+
+def test_seed_demo_scale_adds_synthetic_units(group):
+    from home.demo.build import _ensure_scale_unit, load_content
+
+    articles, _profiles = load_content()
+    created = _ensure_scale_unit(1, articles)
+    assert created == 40
+    assert Organisation.objects.filter(label="scale001").exists()
+    assert _ensure_scale_unit(1, articles) == 0
