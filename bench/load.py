@@ -125,15 +125,15 @@ def child_env(port):
     return env
 
 
-def manage(env, *arguments, capture=False):
+def manage(env, *arguments, shown=None):
+    """Runs manage.py quietly; its output is shown only when it fails."""
+    log("$ manage.py " + (shown or " ".join(arguments)))
     command = [PYTHON, "manage.py", *arguments]
-    log("$ " + " ".join(["manage.py", *arguments]))
-    result = subprocess.run(command, cwd=ROOT, env=env, text=True, capture_output=capture, check=False)
+    result = subprocess.run(command, cwd=ROOT, env=env, text=True, capture_output=True, check=False)
     if result.returncode != 0:
-        if capture:
-            sys.stderr.write(result.stdout + result.stderr)
+        sys.stderr.write(result.stdout + result.stderr)
         raise SystemExit(f"manage.py {arguments[0]} failed (exit {result.returncode})")
-    return result.stdout if capture else ""
+    return result.stdout
 
 
 def prepare(env, scale):
@@ -143,10 +143,13 @@ def prepare(env, scale):
     manage(env, "migrate", "--noinput", "-v", "0")
     seed = ["seed_demo", "--quiet-accounts"] + (["--scale", str(scale)] if scale else [])
     started = time.monotonic()
-    manage(env, *seed)
-    log(f"seed_demo took {time.monotonic() - started:.1f} s")
+    output = manage(env, *seed)
+    summary = [line.strip() for line in output.splitlines() if line.startswith("新增信息")]
+    log(f"seed_demo took {time.monotonic() - started:.1f} s {' '.join(summary)}")
     manage(env, "collectstatic", "--noinput", "-v", "0")
-    output = manage(env, "shell", "-c", FIND_ARTICLE, capture=True)
+    output = manage(
+        env, "shell", "-c", FIND_ARTICLE, shown=f"shell -c <find a live article on {ARTICLE_UNIT}>"
+    )
     values = {}
     for line in output.splitlines():
         for marker in (URL_MARKER, COUNT_MARKER):
@@ -397,12 +400,14 @@ def main():
     signal.signal(signal.SIGTERM, on_sigterm)
     try:
         article_path, article_count = prepare(env, args.scale)
+        load_before = os.getloadavg()
+        log(f"load average before measuring: {load_before[0]:.2f} (1 min) on {os.cpu_count()} CPUs")
         targets = [
-            (f"www.{PORTAL_DOMAIN}", "/", "portal home"),
-            (f"{ARTICLE_UNIT}.{PORTAL_DOMAIN}", article_path, "jyj article"),
+            (f"www.{PORTAL_DOMAIN}", "/"),
+            (f"{ARTICLE_UNIT}.{PORTAL_DOMAIN}", article_path),
         ]
         rows, boots = [], []
-        for host_header, path, _name in targets:
+        for host_header, path in targets:
             label = f"http://{host_header}{path}"
             log(f"{label}: starting a fresh gunicorn for the cold phase")
             boots.append(round(server.start(), 2))
@@ -422,6 +427,8 @@ def main():
         server.stop()
 
     print_table(rows)
+    load_after = os.getloadavg()
+    log(f"load average after measuring: {load_after[0]:.2f} (1 min)")
     RESULTS_DIR.mkdir(parents=True, exist_ok=True)
     stamp = datetime.now()
     report = {
@@ -442,6 +449,8 @@ def main():
             "live_articles": article_count,
             "gunicorn_boot_s": boots,
         },
+        # Other processes on the machine skew the figures: the 1-minute load average before and after.
+        "load_average_1m": {"before": round(load_before[0], 2), "after": round(load_after[0], 2)},
         "results": rows,
     }
     path = RESULTS_DIR / f"{stamp.strftime('%Y%m%d-%H%M%S')}.json"

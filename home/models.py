@@ -1,5 +1,6 @@
 """The site-group registry: organisations (units), per-site identity, and the portal home page."""
 
+from django.core.exceptions import ValidationError
 from django.core.validators import RegexValidator
 from django.db import models
 from wagtail.admin.panels import FieldPanel, MultiFieldPanel
@@ -179,6 +180,30 @@ class SiteIdentity(BaseSiteSetting):
 
     class Meta:
         verbose_name = "网站标识"
+
+    def clean(self):
+        super().clean()
+        if self.theme_colour and hex_colour.regex.match(self.theme_colour):
+            ratio = contrast_with_white(self.theme_colour)
+            if ratio < 4.5:
+                raise ValidationError(
+                    {
+                        "theme_colour": f"主题色与白色文字的对比度为 {ratio:.1f}:1，低于无障碍要求的 4.5:1，"
+                        "请选择更深的颜色。"
+                    }
+                )
+
+
+def contrast_with_white(hex_value):
+    """WCAG 2.1 contrast ratio of white text on `hex_value`."""
+
+    def channel(value):
+        value /= 255
+        return value / 12.92 if value <= 0.03928 else ((value + 0.055) / 1.055) ** 2.4
+
+    red, green, blue = (int(hex_value[i : i + 2], 16) for i in (1, 3, 5))
+    luminance = 0.2126 * channel(red) + 0.7152 * channel(green) + 0.0722 * channel(blue)
+    return 1.05 / (luminance + 0.05)
 
 
 class HomePage(Page):

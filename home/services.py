@@ -119,6 +119,20 @@ def _ensure_home_page(organisation, site_title):
     return home
 
 
+def sync_hostnames():
+    """Point every unit's Site at `<label>.<PORTAL_DOMAIN>:<PORTAL_PORT>` (runs after every migrate),
+    so moving the group to a production domain is one setting away."""
+    changed = 0
+    for organisation in Organisation.objects.select_related("site").filter(site__isnull=False):
+        site = organisation.site
+        hostname = unit_hostname(organisation.label)
+        if (site.hostname, site.port) != (hostname, settings.PORTAL_PORT):
+            site.hostname, site.port = hostname, settings.PORTAL_PORT
+            site.save(update_fields=["hostname", "port"])
+            changed += 1
+    return changed
+
+
 def _ensure_site(organisation, home, site_title):
     is_portal = organisation.kind == Organisation.Kind.PORTAL
     site = organisation.site or Site(root_page=home)

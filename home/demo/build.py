@@ -87,12 +87,14 @@ def unit_specs(profiles):
 def build_demo(stdout=None, scale=0):
     say = stdout.write if stdout else (lambda message: None)
     articles, profiles = load_content()
+    colours = {branch["label"]: branch["colour"] for branch in units.BRANCHES}
     created = 0
     for spec in unit_specs(profiles):
         with transaction.atomic():
             organisation = ensure_unit(spec)
             if organisation.kind == Organisation.Kind.PORTAL:
                 _set_group_filing_numbers(organisation.site)
+            _set_theme_colour(organisation.site, colours.get(spec.label))
             _fill_profile_pages(organisation, profiles.get(spec.label))
             pictures = _ensure_images(organisation)
             created += _ensure_articles(organisation, articles.get(spec.label, {}), pictures)
@@ -118,6 +120,14 @@ def _set_group_filing_numbers(site):
             other.police_number, changed = identity.police_number, True
         if changed:
             other.save()
+
+
+def _set_theme_colour(site, colour):
+    identity = SiteIdentity.for_site(site)
+    default = SiteIdentity._meta.get_field("theme_colour").default
+    if colour and identity.theme_colour == default:
+        identity.theme_colour = colour
+        identity.save()
 
 
 def _fill_profile_pages(organisation, profile):

@@ -26,6 +26,7 @@ PORTAL = {
 BRANCHES = [
     {
         "label": "shimin",
+        "colour": "#1a5a96",
         "name": "市民分站",
         "short_name": "市民",
         "code": "370282101",
@@ -37,6 +38,7 @@ BRANCHES = [
     },
     {
         "label": "qiye",
+        "colour": "#0f5e63",
         "name": "企业分站",
         "short_name": "企业",
         "code": "370282102",
@@ -48,6 +50,7 @@ BRANCHES = [
     },
     {
         "label": "sannong",
+        "colour": "#2e6b20",
         "name": "三农分站",
         "short_name": "三农",
         "code": "370282103",
@@ -59,6 +62,7 @@ BRANCHES = [
     },
     {
         "label": "lvyou",
+        "colour": "#7a3e00",
         "name": "旅游分站",
         "short_name": "旅游",
         "code": "370282104",
@@ -70,6 +74,7 @@ BRANCHES = [
     },
     {
         "label": "yiliao",
+        "colour": "#006b5e",
         "name": "医疗分站",
         "short_name": "医疗",
         "code": "370282105",
@@ -81,6 +86,7 @@ BRANCHES = [
     },
     {
         "label": "jiaoyu",
+        "colour": "#5b3a8c",
         "name": "教育分站",
         "short_name": "教育",
         "code": "370282106",
@@ -92,6 +98,7 @@ BRANCHES = [
     },
     {
         "label": "touzi",
+        "colour": "#8c2f1c",
         "name": "投资分站",
         "short_name": "投资",
         "code": "370282107",

@@ -7,72 +7,207 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     initial = True
 
     dependencies = [
-        ('auth', '0012_alter_user_first_name_max_length'),
-        ('wagtailcore', '0097_baselogentry_uuid_action_timestamp_indexes'),
-        ('wagtailimages', '0027_image_description'),
+        ("auth", "0012_alter_user_first_name_max_length"),
+        ("wagtailcore", "0097_baselogentry_uuid_action_timestamp_indexes"),
+        ("wagtailimages", "0027_image_description"),
     ]
 
     operations = [
         migrations.CreateModel(
-            name='HomePage',
+            name="HomePage",
             fields=[
-                ('page_ptr', models.OneToOneField(auto_created=True, on_delete=django.db.models.deletion.CASCADE, parent_link=True, primary_key=True, serialize=False, to='wagtailcore.page')),
-                ('intro', home.rich_text.SanitisedRichTextField(blank=True, verbose_name='首页简介')),
+                (
+                    "page_ptr",
+                    models.OneToOneField(
+                        auto_created=True,
+                        on_delete=django.db.models.deletion.CASCADE,
+                        parent_link=True,
+                        primary_key=True,
+                        serialize=False,
+                        to="wagtailcore.page",
+                    ),
+                ),
+                ("intro", home.rich_text.SanitisedRichTextField(blank=True, verbose_name="首页简介")),
             ],
             options={
-                'verbose_name': '主站首页',
+                "verbose_name": "主站首页",
             },
-            bases=('wagtailcore.page',),
+            bases=("wagtailcore.page",),
         ),
         migrations.CreateModel(
-            name='Organisation',
+            name="Organisation",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('name', models.CharField(max_length=100, unique=True, verbose_name='机构全称')),
-                ('short_name', models.CharField(max_length=30, unique=True, verbose_name='简称')),
-                ('code', models.CharField(help_text='用于生成政府信息公开索引号，发布后请勿修改。', max_length=18, unique=True, validators=[django.core.validators.RegexValidator('^[0-9A-Za-z]{4,18}$', '机构代码应为 4–18 位字母或数字。')], verbose_name='机构代码')),
-                ('label', models.CharField(help_text='子站域名前缀，如 jyj 对应 jyj.<主域名>。', max_length=31, unique=True, validators=[django.core.validators.RegexValidator('^[a-z][a-z0-9-]{0,30}$', '站点标识只能包含小写字母、数字和连字符，并以字母开头。')], verbose_name='站点标识')),
-                ('kind', models.CharField(choices=[('portal', '主站'), ('branch', '分站'), ('department', '部门'), ('town', '镇街')], max_length=12, verbose_name='类型')),
-                ('address', models.CharField(blank=True, max_length=200, verbose_name='办公地址')),
-                ('postcode', models.CharField(blank=True, max_length=6, verbose_name='邮政编码')),
-                ('phone', models.CharField(blank=True, max_length=40, verbose_name='联系电话')),
-                ('email', models.EmailField(blank=True, max_length=254, verbose_name='电子邮箱')),
-                ('office_hours', models.CharField(blank=True, max_length=200, verbose_name='办公时间')),
-                ('sort_order', models.PositiveIntegerField(default=0, verbose_name='排序')),
-                ('collection', models.OneToOneField(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to='wagtailcore.collection', verbose_name='图片与文档库')),
-                ('editor_group', models.OneToOneField(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to='auth.group', verbose_name='信息员用户组')),
-                ('reviewer_group', models.OneToOneField(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to='auth.group', verbose_name='管理员（审核）用户组')),
-                ('site', models.OneToOneField(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='organisation', to='wagtailcore.site', verbose_name='站点')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("name", models.CharField(max_length=100, unique=True, verbose_name="机构全称")),
+                ("short_name", models.CharField(max_length=30, unique=True, verbose_name="简称")),
+                (
+                    "code",
+                    models.CharField(
+                        help_text="用于生成政府信息公开索引号，发布后请勿修改。",
+                        max_length=18,
+                        unique=True,
+                        validators=[
+                            django.core.validators.RegexValidator(
+                                "^[0-9A-Za-z]{4,18}$", "机构代码应为 4–18 位字母或数字。"
+                            )
+                        ],
+                        verbose_name="机构代码",
+                    ),
+                ),
+                (
+                    "label",
+                    models.CharField(
+                        help_text="子站域名前缀，如 jyj 对应 jyj.<主域名>。",
+                        max_length=31,
+                        unique=True,
+                        validators=[
+                            django.core.validators.RegexValidator(
+                                "^[a-z][a-z0-9-]{0,30}$",
+                                "站点标识只能包含小写字母、数字和连字符，并以字母开头。",
+                            )
+                        ],
+                        verbose_name="站点标识",
+                    ),
+                ),
+                (
+                    "kind",
+                    models.CharField(
+                        choices=[
+                            ("portal", "主站"),
+                            ("branch", "分站"),
+                            ("department", "部门"),
+                            ("town", "镇街"),
+                        ],
+                        max_length=12,
+                        verbose_name="类型",
+                    ),
+                ),
+                ("address", models.CharField(blank=True, max_length=200, verbose_name="办公地址")),
+                ("postcode", models.CharField(blank=True, max_length=6, verbose_name="邮政编码")),
+                ("phone", models.CharField(blank=True, max_length=40, verbose_name="联系电话")),
+                ("email", models.EmailField(blank=True, max_length=254, verbose_name="电子邮箱")),
+                ("office_hours", models.CharField(blank=True, max_length=200, verbose_name="办公时间")),
+                ("sort_order", models.PositiveIntegerField(default=0, verbose_name="排序")),
+                (
+                    "collection",
+                    models.OneToOneField(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to="wagtailcore.collection",
+                        verbose_name="图片与文档库",
+                    ),
+                ),
+                (
+                    "editor_group",
+                    models.OneToOneField(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to="auth.group",
+                        verbose_name="信息员用户组",
+                    ),
+                ),
+                (
+                    "reviewer_group",
+                    models.OneToOneField(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to="auth.group",
+                        verbose_name="管理员（审核）用户组",
+                    ),
+                ),
+                (
+                    "site",
+                    models.OneToOneField(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="organisation",
+                        to="wagtailcore.site",
+                        verbose_name="站点",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': '机构',
-                'verbose_name_plural': '机构',
-                'ordering': ['sort_order', 'id'],
+                "verbose_name": "机构",
+                "verbose_name_plural": "机构",
+                "ordering": ["sort_order", "id"],
             },
         ),
         migrations.CreateModel(
-            name='SiteIdentity',
+            name="SiteIdentity",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('site_title', models.CharField(blank=True, max_length=60, verbose_name='网站名称')),
-                ('site_code', models.CharField(blank=True, max_length=10, validators=[django.core.validators.RegexValidator('^[0-9]{10}$', '网站标识码为 10 位数字。')], verbose_name='网站标识码')),
-                ('icp_number', models.CharField(blank=True, max_length=40, verbose_name='ICP备案号')),
-                ('police_number', models.CharField(blank=True, max_length=40, verbose_name='公安机关备案号')),
-                ('sponsor', models.CharField(blank=True, max_length=100, verbose_name='主办单位')),
-                ('organiser', models.CharField(blank=True, max_length=100, verbose_name='承办单位')),
-                ('address', models.CharField(blank=True, max_length=200, verbose_name='地址')),
-                ('phone', models.CharField(blank=True, max_length=40, verbose_name='联系电话')),
-                ('email', models.EmailField(blank=True, max_length=254, verbose_name='联系邮箱')),
-                ('theme_colour', models.CharField(default='#1f4e8c', max_length=7, validators=[django.core.validators.RegexValidator('^#[0-9a-fA-F]{6}$', '请填写形如 #1f4e8c 的颜色值。')], verbose_name='主题色')),
-                ('logo', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to='wagtailimages.image', verbose_name='网站标志')),
-                ('site', models.OneToOneField(editable=False, on_delete=django.db.models.deletion.CASCADE, to='wagtailcore.site')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("site_title", models.CharField(blank=True, max_length=60, verbose_name="网站名称")),
+                (
+                    "site_code",
+                    models.CharField(
+                        blank=True,
+                        max_length=10,
+                        validators=[
+                            django.core.validators.RegexValidator("^[0-9]{10}$", "网站标识码为 10 位数字。")
+                        ],
+                        verbose_name="网站标识码",
+                    ),
+                ),
+                ("icp_number", models.CharField(blank=True, max_length=40, verbose_name="ICP备案号")),
+                ("police_number", models.CharField(blank=True, max_length=40, verbose_name="公安机关备案号")),
+                ("sponsor", models.CharField(blank=True, max_length=100, verbose_name="主办单位")),
+                ("organiser", models.CharField(blank=True, max_length=100, verbose_name="承办单位")),
+                ("address", models.CharField(blank=True, max_length=200, verbose_name="地址")),
+                ("phone", models.CharField(blank=True, max_length=40, verbose_name="联系电话")),
+                ("email", models.EmailField(blank=True, max_length=254, verbose_name="联系邮箱")),
+                (
+                    "theme_colour",
+                    models.CharField(
+                        default="#1f4e8c",
+                        max_length=7,
+                        validators=[
+                            django.core.validators.RegexValidator(
+                                "^#[0-9a-fA-F]{6}$", "请填写形如 #1f4e8c 的颜色值。"
+                            )
+                        ],
+                        verbose_name="主题色",
+                    ),
+                ),
+                (
+                    "logo",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to="wagtailimages.image",
+                        verbose_name="网站标志",
+                    ),
+                ),
+                (
+                    "site",
+                    models.OneToOneField(
+                        editable=False, on_delete=django.db.models.deletion.CASCADE, to="wagtailcore.site"
+                    ),
+                ),
             ],
             options={
-                'verbose_name': '网站标识',
+                "verbose_name": "网站标识",
             },
         ),
     ]

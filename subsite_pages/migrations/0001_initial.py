@@ -10,102 +10,381 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     initial = True
 
     dependencies = [
-        ('wagtailcore', '0097_baselogentry_uuid_action_timestamp_indexes'),
+        ("wagtailcore", "0097_baselogentry_uuid_action_timestamp_indexes"),
     ]
 
     operations = [
         migrations.CreateModel(
-            name='ArticlePage',
+            name="ArticlePage",
             fields=[
-                ('page_ptr', models.OneToOneField(auto_created=True, on_delete=django.db.models.deletion.CASCADE, parent_link=True, primary_key=True, serialize=False, to='wagtailcore.page')),
-                ('subtitle', models.CharField(blank=True, max_length=200, verbose_name='副标题')),
-                ('publish_date', models.DateTimeField(default=django.utils.timezone.now, help_text='不能晚于当前时间；如需定时发布，请在“设置”中填写定时发布时间。', verbose_name='发布日期')),
-                ('source', models.CharField(blank=True, help_text='留空时使用本单位名称。', max_length=100, verbose_name='来源')),
-                ('author', models.CharField(blank=True, max_length=50, verbose_name='作者')),
-                ('responsible_editor', models.CharField(blank=True, max_length=50, verbose_name='责任编辑')),
-                ('summary', models.TextField(blank=True, max_length=300, verbose_name='摘要')),
-                ('body', wagtail.fields.StreamField([('paragraph', 0), ('image', 4), ('table', 5), ('attachment', 8), ('media', 13)], blank=True, block_lookup={0: ('home.rich_text.SanitisedRichTextBlock', (), {'features': ['h2', 'h3', 'h4', 'bold', 'italic', 'ol', 'ul', 'hr', 'link', 'document-link'], 'label': '正文'}), 1: ('wagtail.images.blocks.ImageChooserBlock', (), {'label': '图片'}), 2: ('wagtail.blocks.CharBlock', (), {'label': '图片说明', 'max_length': 200, 'required': False}), 3: ('wagtail.blocks.CharBlock', (), {'help_text': '供读屏软件朗读；留空时使用图片说明或图片标题。', 'label': '替代文本', 'max_length': 200, 'required': False}), 4: ('wagtail.blocks.StructBlock', [[('image', 1), ('caption', 2), ('alt_text', 3)]], {}), 5: ('wagtail.contrib.table_block.blocks.TableBlock', (), {'label': '表格'}), 6: ('wagtail.documents.blocks.DocumentChooserBlock', (), {'label': '附件'}), 7: ('wagtail.blocks.CharBlock', (), {'label': '显示名称', 'max_length': 200, 'required': False}), 8: ('wagtail.blocks.StructBlock', [[('document', 6), ('title', 7)]], {}), 9: ('wagtail.documents.blocks.DocumentChooserBlock', (), {'help_text': '上传 mp4/webm 视频或 mp3/ogg/wav 音频。', 'label': '音视频文件'}), 10: ('wagtail.blocks.ChoiceBlock', [], {'choices': [('video', '视频'), ('audio', '音频')], 'label': '类型'}), 11: ('wagtail.blocks.CharBlock', (), {'label': '标题', 'max_length': 200, 'required': False}), 12: ('wagtail.blocks.TextBlock', (), {'label': '文字实录', 'required': False}), 13: ('wagtail.blocks.StructBlock', [[('file', 9), ('kind', 10), ('caption', 11), ('transcript', 12)]], {})}, verbose_name='正文')),
+                (
+                    "page_ptr",
+                    models.OneToOneField(
+                        auto_created=True,
+                        on_delete=django.db.models.deletion.CASCADE,
+                        parent_link=True,
+                        primary_key=True,
+                        serialize=False,
+                        to="wagtailcore.page",
+                    ),
+                ),
+                ("subtitle", models.CharField(blank=True, max_length=200, verbose_name="副标题")),
+                (
+                    "publish_date",
+                    models.DateTimeField(
+                        default=django.utils.timezone.now,
+                        help_text="不能晚于当前时间；如需定时发布，请在“设置”中填写定时发布时间。",
+                        verbose_name="发布日期",
+                    ),
+                ),
+                (
+                    "source",
+                    models.CharField(
+                        blank=True, help_text="留空时使用本单位名称。", max_length=100, verbose_name="来源"
+                    ),
+                ),
+                ("author", models.CharField(blank=True, max_length=50, verbose_name="作者")),
+                ("responsible_editor", models.CharField(blank=True, max_length=50, verbose_name="责任编辑")),
+                ("summary", models.TextField(blank=True, max_length=300, verbose_name="摘要")),
+                (
+                    "body",
+                    wagtail.fields.StreamField(
+                        [("paragraph", 0), ("image", 4), ("table", 5), ("attachment", 8), ("media", 13)],
+                        blank=True,
+                        block_lookup={
+                            0: (
+                                "home.rich_text.SanitisedRichTextBlock",
+                                (),
+                                {
+                                    "features": [
+                                        "h2",
+                                        "h3",
+                                        "h4",
+                                        "bold",
+                                        "italic",
+                                        "ol",
+                                        "ul",
+                                        "hr",
+                                        "link",
+                                        "document-link",
+                                    ],
+                                    "label": "正文",
+                                },
+                            ),
+                            1: ("wagtail.images.blocks.ImageChooserBlock", (), {"label": "图片"}),
+                            2: (
+                                "wagtail.blocks.CharBlock",
+                                (),
+                                {"label": "图片说明", "max_length": 200, "required": False},
+                            ),
+                            3: (
+                                "wagtail.blocks.CharBlock",
+                                (),
+                                {
+                                    "help_text": "供读屏软件朗读；留空时使用图片说明或图片标题。",
+                                    "label": "替代文本",
+                                    "max_length": 200,
+                                    "required": False,
+                                },
+                            ),
+                            4: (
+                                "wagtail.blocks.StructBlock",
+                                [[("image", 1), ("caption", 2), ("alt_text", 3)]],
+                                {},
+                            ),
+                            5: ("wagtail.contrib.table_block.blocks.TableBlock", (), {"label": "表格"}),
+                            6: ("wagtail.documents.blocks.DocumentChooserBlock", (), {"label": "附件"}),
+                            7: (
+                                "wagtail.blocks.CharBlock",
+                                (),
+                                {"label": "显示名称", "max_length": 200, "required": False},
+                            ),
+                            8: ("wagtail.blocks.StructBlock", [[("document", 6), ("title", 7)]], {}),
+                            9: (
+                                "wagtail.documents.blocks.DocumentChooserBlock",
+                                (),
+                                {
+                                    "help_text": "上传 mp4/webm 视频或 mp3/ogg/wav 音频。",
+                                    "label": "音视频文件",
+                                },
+                            ),
+                            10: (
+                                "wagtail.blocks.ChoiceBlock",
+                                [],
+                                {"choices": [("video", "视频"), ("audio", "音频")], "label": "类型"},
+                            ),
+                            11: (
+                                "wagtail.blocks.CharBlock",
+                                (),
+                                {"label": "标题", "max_length": 200, "required": False},
+                            ),
+                            12: ("wagtail.blocks.TextBlock", (), {"label": "文字实录", "required": False}),
+                            13: (
+                                "wagtail.blocks.StructBlock",
+                                [[("file", 9), ("kind", 10), ("caption", 11), ("transcript", 12)]],
+                                {},
+                            ),
+                        },
+                        verbose_name="正文",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': '信息',
-                'verbose_name_plural': '信息',
+                "verbose_name": "信息",
+                "verbose_name_plural": "信息",
             },
-            bases=('wagtailcore.page',),
+            bases=("wagtailcore.page",),
         ),
         migrations.CreateModel(
-            name='BranchHomePage',
+            name="BranchHomePage",
             fields=[
-                ('page_ptr', models.OneToOneField(auto_created=True, on_delete=django.db.models.deletion.CASCADE, parent_link=True, primary_key=True, serialize=False, to='wagtailcore.page')),
-                ('intro', home.rich_text.SanitisedRichTextField(blank=True, verbose_name='简介')),
+                (
+                    "page_ptr",
+                    models.OneToOneField(
+                        auto_created=True,
+                        on_delete=django.db.models.deletion.CASCADE,
+                        parent_link=True,
+                        primary_key=True,
+                        serialize=False,
+                        to="wagtailcore.page",
+                    ),
+                ),
+                ("intro", home.rich_text.SanitisedRichTextField(blank=True, verbose_name="简介")),
             ],
             options={
-                'verbose_name': '分站首页',
+                "verbose_name": "分站首页",
             },
-            bases=(subsite_pages.models.SiteHomeMixin, 'wagtailcore.page'),
+            bases=(subsite_pages.models.SiteHomeMixin, "wagtailcore.page"),
         ),
         migrations.CreateModel(
-            name='ColumnPage',
+            name="ColumnPage",
             fields=[
-                ('page_ptr', models.OneToOneField(auto_created=True, on_delete=django.db.models.deletion.CASCADE, parent_link=True, primary_key=True, serialize=False, to='wagtailcore.page')),
-                ('kind', models.CharField(choices=[('news', '动态类'), ('notice', '通知公告类'), ('policy', '政策文件类'), ('service', '办事服务类'), ('disclosure', '政务公开类'), ('interaction', '互动交流类'), ('convenience', '便民服务类'), ('topic', '专题专栏类')], default='news', max_length=16, verbose_name='栏目类型')),
-                ('intro', models.TextField(blank=True, max_length=500, verbose_name='栏目说明')),
-                ('accepts_submissions', models.BooleanField(default=False, help_text='勾选后，各子站可将信息报送到本栏目。', verbose_name='接收子站报送')),
-                ('per_page', models.PositiveSmallIntegerField(default=20, verbose_name='每页条数')),
+                (
+                    "page_ptr",
+                    models.OneToOneField(
+                        auto_created=True,
+                        on_delete=django.db.models.deletion.CASCADE,
+                        parent_link=True,
+                        primary_key=True,
+                        serialize=False,
+                        to="wagtailcore.page",
+                    ),
+                ),
+                (
+                    "kind",
+                    models.CharField(
+                        choices=[
+                            ("news", "动态类"),
+                            ("notice", "通知公告类"),
+                            ("policy", "政策文件类"),
+                            ("service", "办事服务类"),
+                            ("disclosure", "政务公开类"),
+                            ("interaction", "互动交流类"),
+                            ("convenience", "便民服务类"),
+                            ("topic", "专题专栏类"),
+                        ],
+                        default="news",
+                        max_length=16,
+                        verbose_name="栏目类型",
+                    ),
+                ),
+                ("intro", models.TextField(blank=True, max_length=500, verbose_name="栏目说明")),
+                (
+                    "accepts_submissions",
+                    models.BooleanField(
+                        default=False,
+                        help_text="勾选后，各子站可将信息报送到本栏目。",
+                        verbose_name="接收子站报送",
+                    ),
+                ),
+                ("per_page", models.PositiveSmallIntegerField(default=20, verbose_name="每页条数")),
             ],
             options={
-                'verbose_name': '栏目',
+                "verbose_name": "栏目",
             },
-            bases=('wagtailcore.page',),
+            bases=("wagtailcore.page",),
         ),
         migrations.CreateModel(
-            name='ContentPage',
+            name="ContentPage",
             fields=[
-                ('page_ptr', models.OneToOneField(auto_created=True, on_delete=django.db.models.deletion.CASCADE, parent_link=True, primary_key=True, serialize=False, to='wagtailcore.page')),
-                ('body', wagtail.fields.StreamField([('paragraph', 0), ('image', 4), ('table', 5), ('attachment', 8), ('media', 13)], blank=True, block_lookup={0: ('home.rich_text.SanitisedRichTextBlock', (), {'features': ['h2', 'h3', 'h4', 'bold', 'italic', 'ol', 'ul', 'hr', 'link', 'document-link'], 'label': '正文'}), 1: ('wagtail.images.blocks.ImageChooserBlock', (), {'label': '图片'}), 2: ('wagtail.blocks.CharBlock', (), {'label': '图片说明', 'max_length': 200, 'required': False}), 3: ('wagtail.blocks.CharBlock', (), {'help_text': '供读屏软件朗读；留空时使用图片说明或图片标题。', 'label': '替代文本', 'max_length': 200, 'required': False}), 4: ('wagtail.blocks.StructBlock', [[('image', 1), ('caption', 2), ('alt_text', 3)]], {}), 5: ('wagtail.contrib.table_block.blocks.TableBlock', (), {'label': '表格'}), 6: ('wagtail.documents.blocks.DocumentChooserBlock', (), {'label': '附件'}), 7: ('wagtail.blocks.CharBlock', (), {'label': '显示名称', 'max_length': 200, 'required': False}), 8: ('wagtail.blocks.StructBlock', [[('document', 6), ('title', 7)]], {}), 9: ('wagtail.documents.blocks.DocumentChooserBlock', (), {'help_text': '上传 mp4/webm 视频或 mp3/ogg/wav 音频。', 'label': '音视频文件'}), 10: ('wagtail.blocks.ChoiceBlock', [], {'choices': [('video', '视频'), ('audio', '音频')], 'label': '类型'}), 11: ('wagtail.blocks.CharBlock', (), {'label': '标题', 'max_length': 200, 'required': False}), 12: ('wagtail.blocks.TextBlock', (), {'label': '文字实录', 'required': False}), 13: ('wagtail.blocks.StructBlock', [[('file', 9), ('kind', 10), ('caption', 11), ('transcript', 12)]], {})}, verbose_name='正文')),
+                (
+                    "page_ptr",
+                    models.OneToOneField(
+                        auto_created=True,
+                        on_delete=django.db.models.deletion.CASCADE,
+                        parent_link=True,
+                        primary_key=True,
+                        serialize=False,
+                        to="wagtailcore.page",
+                    ),
+                ),
+                (
+                    "body",
+                    wagtail.fields.StreamField(
+                        [("paragraph", 0), ("image", 4), ("table", 5), ("attachment", 8), ("media", 13)],
+                        blank=True,
+                        block_lookup={
+                            0: (
+                                "home.rich_text.SanitisedRichTextBlock",
+                                (),
+                                {
+                                    "features": [
+                                        "h2",
+                                        "h3",
+                                        "h4",
+                                        "bold",
+                                        "italic",
+                                        "ol",
+                                        "ul",
+                                        "hr",
+                                        "link",
+                                        "document-link",
+                                    ],
+                                    "label": "正文",
+                                },
+                            ),
+                            1: ("wagtail.images.blocks.ImageChooserBlock", (), {"label": "图片"}),
+                            2: (
+                                "wagtail.blocks.CharBlock",
+                                (),
+                                {"label": "图片说明", "max_length": 200, "required": False},
+                            ),
+                            3: (
+                                "wagtail.blocks.CharBlock",
+                                (),
+                                {
+                                    "help_text": "供读屏软件朗读；留空时使用图片说明或图片标题。",
+                                    "label": "替代文本",
+                                    "max_length": 200,
+                                    "required": False,
+                                },
+                            ),
+                            4: (
+                                "wagtail.blocks.StructBlock",
+                                [[("image", 1), ("caption", 2), ("alt_text", 3)]],
+                                {},
+                            ),
+                            5: ("wagtail.contrib.table_block.blocks.TableBlock", (), {"label": "表格"}),
+                            6: ("wagtail.documents.blocks.DocumentChooserBlock", (), {"label": "附件"}),
+                            7: (
+                                "wagtail.blocks.CharBlock",
+                                (),
+                                {"label": "显示名称", "max_length": 200, "required": False},
+                            ),
+                            8: ("wagtail.blocks.StructBlock", [[("document", 6), ("title", 7)]], {}),
+                            9: (
+                                "wagtail.documents.blocks.DocumentChooserBlock",
+                                (),
+                                {
+                                    "help_text": "上传 mp4/webm 视频或 mp3/ogg/wav 音频。",
+                                    "label": "音视频文件",
+                                },
+                            ),
+                            10: (
+                                "wagtail.blocks.ChoiceBlock",
+                                [],
+                                {"choices": [("video", "视频"), ("audio", "音频")], "label": "类型"},
+                            ),
+                            11: (
+                                "wagtail.blocks.CharBlock",
+                                (),
+                                {"label": "标题", "max_length": 200, "required": False},
+                            ),
+                            12: ("wagtail.blocks.TextBlock", (), {"label": "文字实录", "required": False}),
+                            13: (
+                                "wagtail.blocks.StructBlock",
+                                [[("file", 9), ("kind", 10), ("caption", 11), ("transcript", 12)]],
+                                {},
+                            ),
+                        },
+                        verbose_name="正文",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': '普通页面',
+                "verbose_name": "普通页面",
             },
-            bases=('wagtailcore.page',),
+            bases=("wagtailcore.page",),
         ),
         migrations.CreateModel(
-            name='SitemapPage',
+            name="SitemapPage",
             fields=[
-                ('page_ptr', models.OneToOneField(auto_created=True, on_delete=django.db.models.deletion.CASCADE, parent_link=True, primary_key=True, serialize=False, to='wagtailcore.page')),
+                (
+                    "page_ptr",
+                    models.OneToOneField(
+                        auto_created=True,
+                        on_delete=django.db.models.deletion.CASCADE,
+                        parent_link=True,
+                        primary_key=True,
+                        serialize=False,
+                        to="wagtailcore.page",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': '网站地图',
+                "verbose_name": "网站地图",
             },
-            bases=('wagtailcore.page',),
+            bases=("wagtailcore.page",),
         ),
         migrations.CreateModel(
-            name='UnitHomePage',
+            name="UnitHomePage",
             fields=[
-                ('page_ptr', models.OneToOneField(auto_created=True, on_delete=django.db.models.deletion.CASCADE, parent_link=True, primary_key=True, serialize=False, to='wagtailcore.page')),
-                ('intro', home.rich_text.SanitisedRichTextField(blank=True, verbose_name='简介')),
+                (
+                    "page_ptr",
+                    models.OneToOneField(
+                        auto_created=True,
+                        on_delete=django.db.models.deletion.CASCADE,
+                        parent_link=True,
+                        primary_key=True,
+                        serialize=False,
+                        to="wagtailcore.page",
+                    ),
+                ),
+                ("intro", home.rich_text.SanitisedRichTextField(blank=True, verbose_name="简介")),
             ],
             options={
-                'verbose_name': '部门/镇街首页',
+                "verbose_name": "部门/镇街首页",
             },
-            bases=(subsite_pages.models.SiteHomeMixin, 'wagtailcore.page'),
+            bases=(subsite_pages.models.SiteHomeMixin, "wagtailcore.page"),
         ),
         migrations.CreateModel(
-            name='ArticleRelatedLink',
+            name="ArticleRelatedLink",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('sort_order', models.IntegerField(blank=True, editable=False, null=True)),
-                ('title', models.CharField(max_length=200, verbose_name='链接标题')),
-                ('link_url', models.URLField(blank=True, verbose_name='外部链接')),
-                ('link_page', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.CASCADE, related_name='+', to='wagtailcore.page', verbose_name='站内页面')),
-                ('page', modelcluster.fields.ParentalKey(on_delete=django.db.models.deletion.CASCADE, related_name='related_links', to='subsite_pages.articlepage')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("sort_order", models.IntegerField(blank=True, editable=False, null=True)),
+                ("title", models.CharField(max_length=200, verbose_name="链接标题")),
+                ("link_url", models.URLField(blank=True, verbose_name="外部链接")),
+                (
+                    "link_page",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="+",
+                        to="wagtailcore.page",
+                        verbose_name="站内页面",
+                    ),
+                ),
+                (
+                    "page",
+                    modelcluster.fields.ParentalKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="related_links",
+                        to="subsite_pages.articlepage",
+                    ),
+                ),
             ],
             options={
-                'ordering': ['sort_order'],
-                'abstract': False,
+                "ordering": ["sort_order"],
+                "abstract": False,
             },
         ),
     ]

@@ -11,7 +11,17 @@ from tests.conftest import host
 
 pytestmark = pytest.mark.django_db
 
-ARGS = ["mzj", "--name", "即墨市民政局", "--short-name", "民政局", "--code", "370282211", "--phone", "0532-88512345"]
+ARGS = [
+    "mzj",
+    "--name",
+    "即墨市民政局",
+    "--short-name",
+    "民政局",
+    "--code",
+    "370282211",
+    "--phone",
+    "0532-88512345",
+]
 
 
 def snapshot():
@@ -85,3 +95,13 @@ def test_add_unit_refuses_bad_input_with_a_chinese_message(group, args, message)
         call_command("add_unit", *args)
     assert message in str(error.value)
     assert not Organisation.objects.filter(label__in=["Bad_Label", "newunit", "newunit2"]).exists()
+
+
+def test_migrate_moves_every_site_to_the_configured_domain(settings, group):
+    from home.services import sync_hostnames
+
+    settings.PORTAL_DOMAIN = "jimo.gov.cn"
+    settings.PORTAL_PORT = 443
+    assert sync_hostnames() == Organisation.objects.count()
+    assert Organisation.objects.get(label="jyj").site.root_url == "https://jyj.jimo.gov.cn"
+    assert sync_hostnames() == 0

@@ -37,7 +37,9 @@ def test_scheduled_article_goes_live_when_the_task_runs(group):
 
 
 @pytest.mark.live_worker
-@pytest.mark.skipif(os.environ.get("CELERY_LIVE_WORKER") != "1", reason="需要真实的 Celery worker（CI 第二轮启动）")
+@pytest.mark.skipif(
+    os.environ.get("CELERY_LIVE_WORKER") != "1", reason="需要真实的 Celery worker（CI 第二轮启动）"
+)
 @pytest.mark.django_db(transaction=True, serialized_rollback=True)
 def test_a_real_worker_publishes_the_scheduled_article(group):
     article = schedule_article(group, "由后台进程发布的定时信息")
