@@ -189,7 +189,7 @@ def _spreadsheet(organisation, spec):
     """The article's table as a real .xlsx attachment."""
     Document = get_document_model()
     table = spec["table"]
-    title = f"{table['caption']}.xlsx"
+    title = table["caption"]
     document = Document.objects.filter(collection=organisation.collection, title=title).first()
     if document is None:
         workbook = Workbook()
