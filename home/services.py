@@ -26,12 +26,34 @@ REVIEWER_MEDIA_PERMISSIONS = {
     "wagtaildocs": ["add_document", "change_document", "delete_document", "choose_document"],
 }
 
-# Standard columns every department and town site starts with: (slug, title, kind, accepts submissions).
+# Standard columns a new unit starts with: (slug, title, kind, accepts submissions).
+# The portal home page shows its blocks from the portal's columns by these slugs (HomePage).
+PORTAL_COLUMNS = [
+    ("jmyw", "即墨要闻", ColumnPage.Kind.NEWS, False),
+    ("tzgg", "通知公告", ColumnPage.Kind.NOTICE, False),
+    ("bmdt", "部门动态", ColumnPage.Kind.NEWS, True),
+    ("xzdt", "乡镇动态", ColumnPage.Kind.NEWS, True),
+    ("zcwj", "政策文件", ColumnPage.Kind.POLICY, False),
+    ("wsbs", "网上办事", ColumnPage.Kind.SERVICE, False),
+    ("zwgk", "政务公开", ColumnPage.Kind.DISCLOSURE, False),
+    ("zmhd", "政民互动", ColumnPage.Kind.INTERACTION, False),
+    ("bmfw", "便民服务", ColumnPage.Kind.CONVENIENCE, False),
+]
+BRANCH_COLUMNS = [
+    ("dt", "动态", ColumnPage.Kind.NEWS, True),
+    ("tzgg", "通知公告", ColumnPage.Kind.NOTICE, True),
+]
 UNIT_COLUMNS = [
     ("gzdt", "工作动态", ColumnPage.Kind.NEWS, False),
     ("tzgg", "通知公告", ColumnPage.Kind.NOTICE, False),
     ("zcwj", "政策文件", ColumnPage.Kind.POLICY, False),
 ]
+DEFAULT_COLUMNS = {
+    Organisation.Kind.PORTAL: PORTAL_COLUMNS,
+    Organisation.Kind.BRANCH: BRANCH_COLUMNS,
+    Organisation.Kind.DEPARTMENT: UNIT_COLUMNS,
+    Organisation.Kind.TOWN: UNIT_COLUMNS,
+}
 # Plain pages every department and town site starts with: (slug, title).
 UNIT_PROFILE_PAGES = [("jggk", "机构概况"), ("ldxx", "领导信息")]
 
@@ -152,8 +174,8 @@ def _ensure_site(organisation, home, site_title):
 
 
 def _ensure_columns(home, kind, columns):
+    columns = columns or DEFAULT_COLUMNS[kind]
     if kind in (Organisation.Kind.DEPARTMENT, Organisation.Kind.TOWN):
-        columns = columns or UNIT_COLUMNS
         for slug, title in UNIT_PROFILE_PAGES:
             if not ContentPage.objects.child_of(home).filter(slug=slug).exists():
                 _add_published(home, ContentPage(title=title, slug=slug, show_in_menus=True))

@@ -232,7 +232,7 @@ class ContentPage(Page):
 
     content_panels = Page.content_panels + [FieldPanel("body")]
     search_fields = Page.search_fields + [index.SearchField("body")]
-    parent_page_types = HOME_PAGE_TYPES + ["subsite_pages.ColumnPage"]
+    parent_page_types = HOME_PAGE_TYPES + ["subsite_pages.ColumnPage", "subsite_pages.ContentPage"]
     subpage_types = ["subsite_pages.ContentPage"]
 
     class Meta:

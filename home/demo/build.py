@@ -74,7 +74,6 @@ def unit_specs(profiles):
                 name=unit["name"],
                 short_name=unit["short_name"],
                 code=unit["code"],
-                columns=units.UNIT_COLUMNS,
                 address=profile.get("address", ""),
                 postcode=profile.get("postcode", ""),
                 phone=profile.get("phone", ""),

@@ -3,6 +3,8 @@
 Column tuples are (slug, title, kind, accepts_submissions). Kinds are ColumnPage.Kind values.
 """
 
+from home.services import PORTAL_COLUMNS
+
 PORTAL = {
     "label": "www",
     "kind": "portal",
@@ -10,17 +12,7 @@ PORTAL = {
     "org_name": "即墨市人民政府",
     "short_name": "市政府",
     "code": "370282000",
-    "columns": [
-        ("jmyw", "即墨要闻", "news", False),
-        ("tzgg", "通知公告", "notice", False),
-        ("bmdt", "部门动态", "news", True),
-        ("xzdt", "乡镇动态", "news", True),
-        ("zcwj", "政策文件", "policy", False),
-        ("wsbs", "网上办事", "service", False),
-        ("zwgk", "政务公开", "disclosure", False),
-        ("zmhd", "政民互动", "interaction", False),
-        ("bmfw", "便民服务", "convenience", False),
-    ],
+    "columns": PORTAL_COLUMNS,
 }
 
 BRANCHES = [
@@ -110,12 +102,7 @@ BRANCHES = [
     },
 ]
 
-# Every department and town site gets the same standard columns.
-UNIT_COLUMNS = [
-    ("gzdt", "工作动态", "news", False),
-    ("tzgg", "通知公告", "notice", False),
-    ("zcwj", "政策文件", "policy", False),
-]
+# Department and town sites get the standard columns (home.services.UNIT_COLUMNS).
 
 DEPARTMENTS = [
     {"label": "jyj", "name": "即墨市教育局", "short_name": "教育局", "code": "370282201"},

@@ -105,3 +105,26 @@ def test_migrate_moves_every_site_to_the_configured_domain(settings, group):
     assert sync_hostnames() == Organisation.objects.count()
     assert Organisation.objects.get(label="jyj").site.root_url == "https://jyj.jimo.gov.cn"
     assert sync_hostnames() == 0
+
+
+def test_add_unit_gives_portal_and_branch_sites_their_standard_columns(group):
+    from home.services import BRANCH_COLUMNS, PORTAL_COLUMNS
+
+    call_command(
+        "add_unit",
+        "newbranch",
+        "--name",
+        "文化分站",
+        "--short-name",
+        "文化",
+        "--code",
+        "370282108",
+        "--kind",
+        "branch",
+    )
+    branch = Organisation.objects.get(label="newbranch")
+    slugs = set(ColumnPage.objects.child_of(branch.site.root_page).values_list("slug", flat=True))
+    assert slugs == {slug for slug, *_ in BRANCH_COLUMNS}
+    portal = group["www"]
+    portal_slugs = set(ColumnPage.objects.child_of(portal.site.root_page).values_list("slug", flat=True))
+    assert {slug for slug, *_ in PORTAL_COLUMNS} <= portal_slugs

@@ -187,3 +187,11 @@ def test_portal_administrator_publishes_on_the_portal_only(group):
     portal_article = ArticlePage.objects.descendant_of(group["www"].site.root_page).first()
     assert portal_article.permissions_for_user(portal_admin).can_publish()
     assert not article_of(group["jyj"]).permissions_for_user(portal_admin).can_edit()
+
+
+def test_no_global_moderation_workflow_sends_unit_content_elsewhere(group):
+    from wagtail.models import WorkflowPage
+
+    home = group["jyj"].site.root_page
+    assert home.get_workflow() is None
+    assert not WorkflowPage.objects.filter(page__depth=1).exists()

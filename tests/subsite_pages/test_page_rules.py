@@ -183,3 +183,9 @@ def test_site_map_lists_columns_but_not_articles(client, group):
     html = client.get(sitemap.get_url_parts()[2], HTTP_HOST=host("jyj")).content.decode()
     assert "工作动态" in html and "机构概况" in html
     assert "市教育局开展校园食品安全专项检查" not in html
+
+
+def test_content_pages_can_have_content_subpages(group):
+    home = group["jyj"].site.root_page
+    overview = ContentPage.objects.child_of(home).get(slug="jggk")
+    assert ContentPage.can_create_at(overview)

@@ -19,6 +19,7 @@ class Command(BaseCommand):
             choices=[kind.value for kind in Organisation.Kind],
             help="单位类型",
         )
+        parser.add_argument("--site-title", default="", help="网站名称，默认由机构名称生成")
         parser.add_argument("--phone", default="")
         parser.add_argument("--address", default="")
         parser.add_argument("--email", default="")
@@ -30,6 +31,7 @@ class Command(BaseCommand):
             name=options["name"],
             short_name=options["short_name"],
             code=options["code"],
+            site_title=options["site_title"],
             phone=options["phone"],
             address=options["address"],
             email=options["email"],
@@ -37,7 +39,10 @@ class Command(BaseCommand):
         try:
             organisation = ensure_unit(spec)
         except ValidationError as error:
-            messages = [f"{field}: {'；'.join(errs)}" for field, errs in error.message_dict.items()]
+            labels = {field.name: field.verbose_name for field in Organisation._meta.fields}
+            messages = [
+                f"{labels.get(field, field)}：{'；'.join(errs)}" for field, errs in error.message_dict.items()
+            ]
             raise CommandError("；".join(messages)) from error
         self.stdout.write(
             self.style.SUCCESS(
