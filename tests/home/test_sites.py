@@ -125,10 +125,18 @@ def test_elder_mode_is_switched_by_a_plain_link_and_remembered(client, group):
     assert response["Location"] == "/gzdt/"
     assert response.cookies[ELDER_MODE_COOKIE].value == "1"
     html = client.get("/", HTTP_HOST=host("jyj")).content.decode()
-    assert 'class="unit-home elder-mode"' in html
+    assert '<html lang="zh-Hans" class="elder-mode">' in html
     assert "退出适老化模式" in html
     client.get(url, {"on": "0", "next": "/"}, HTTP_HOST=host("jyj"))
-    assert "elder-mode" not in client.get("/", HTTP_HOST=host("jyj")).content.decode().split("<body")[1][:60]
+    assert 'class="elder-mode"' not in client.get("/", HTTP_HOST=host("jyj")).content.decode()
+
+
+def test_elder_mode_cookie_covers_the_whole_site_group(client, group):
+    response = client.get(reverse("elder_mode"), {"on": "1", "next": "/"}, HTTP_HOST=host("jyj"))
+    assert response.cookies[ELDER_MODE_COOKIE]["domain"] == ".jimo.localhost"
+    # On an address outside the group's domain the cookie stays host-only (browsers would drop it).
+    response = client.get(reverse("elder_mode"), {"on": "1", "next": "/"}, HTTP_HOST="127.0.0.1")
+    assert response.cookies[ELDER_MODE_COOKIE]["domain"] == ""
 
 
 def test_elder_mode_refuses_to_redirect_to_another_host(client, group):
