@@ -13,6 +13,7 @@ from wagtail.models import Collection, GroupCollectionPermission, GroupPagePermi
 
 from home.models import HomePage, Organisation, SiteIdentity
 from subsite_pages.models import BranchHomePage, ColumnPage, ContentPage, SitemapPage, UnitHomePage
+from workflows.review import ensure_review_workflow
 
 # Page permissions per role. Editors draft and submit; reviewers also publish (谁发布谁负责).
 EDITOR_PAGE_PERMISSIONS = ["add_page", "change_page"]
@@ -124,6 +125,7 @@ def ensure_unit(spec: UnitSpec) -> Organisation:
     _ensure_collection(organisation)
     _ensure_groups(organisation, home)
     _ensure_identity(site, organisation, site_title)
+    ensure_review_workflow(organisation)
     return organisation
 
 
@@ -238,6 +240,8 @@ def _ensure_groups(organisation, home):
     if organisation.kind == Organisation.Kind.PORTAL:
         # The portal's administrators keep every site's footer identity (网站标识) correct.
         organisation.reviewer_group.permissions.add(*_permissions("home", ["change_siteidentity"]))
+        # …and supervise syndication (信息报送采用统计).
+        organisation.reviewer_group.permissions.add(*_permissions("workflows", ["view_syndication"]))
     organisation.save(update_fields=["editor_group", "reviewer_group"])
 
 

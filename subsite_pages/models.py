@@ -1,11 +1,13 @@
 """Branch and unit home pages, columns (栏目), articles (信息), plain pages and site maps."""
 
+from django import forms
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.db import models
+from django.db.models import BooleanField, Case, Q, Value, When
 from django.utils import timezone
 from django.utils.functional import cached_property
-from modelcluster.fields import ParentalKey
+from modelcluster.fields import ParentalKey, ParentalManyToManyField
 from wagtail.admin.panels import FieldPanel, InlinePanel, MultiFieldPanel
 from wagtail.fields import StreamField
 from wagtail.models import Orderable, Page
@@ -13,13 +15,40 @@ from wagtail.search import index
 
 from home.blocks import RICH_TEXT_FEATURES, BodyBlock
 from home.rich_text import SanitisedRichTextField
+from subsite_pages.forms import ArticlePageForm
 
 HOME_PAGE_TYPES = ["home.HomePage", "subsite_pages.BranchHomePage", "subsite_pages.UnitHomePage"]
 
 
+def column_articles(column, descendants=False):
+    """Live articles of a column, newest first: its own (children, or every descendant) plus
+    articles other units syndicated to it and this site's reviewers approved (信息报送).
+
+    Syndicated articles stay where they are: one source of truth, so edits, unpublishing and
+    withdrawal show at once. `syndicated` is True on those, for the 来源 attribution.
+    """
+    from workflows.models import Syndication
+
+    own = Q(path__startswith=column.path, depth__gt=column.depth)
+    if not descendants:
+        own &= Q(depth=column.depth + 1)
+    approved = Syndication.objects.filter(target=column, status=Syndication.Status.APPROVED).values(
+        "source_id"
+    )
+    return (
+        ArticlePage.objects.live()
+        .public()
+        .filter(own | Q(pk__in=approved))
+        .annotate(
+            syndicated=Case(When(own, then=Value(False)), default=Value(True), output_field=BooleanField())
+        )
+        .order_by("-publish_date", "-pk")
+    )
+
+
 def latest_articles(parent, limit):
-    """Live articles anywhere below `parent`, newest first."""
-    return ArticlePage.objects.live().public().descendant_of(parent).order_by("-publish_date", "-pk")[:limit]
+    """The newest live articles anywhere below `parent`, syndicated ones included."""
+    return column_articles(parent, descendants=True)[:limit]
 
 
 class SiteHomeMixin:
@@ -112,7 +141,7 @@ class ColumnPage(Page):
 
     def get_context(self, request, *args, **kwargs):
         context = super().get_context(request, *args, **kwargs)
-        articles = ArticlePage.objects.child_of(self).live().public().order_by("-publish_date", "-pk")
+        articles = column_articles(self)
         context["articles"] = Paginator(articles, self.per_page).get_page(request.GET.get("page"))
         context["subcolumns"] = ColumnPage.objects.child_of(self).live().public().order_by("path")
         context["subpages"] = ContentPage.objects.child_of(self).live().public().order_by("path")
@@ -133,6 +162,14 @@ class ArticlePage(Page):
     responsible_editor = models.CharField("责任编辑", max_length=50, blank=True)
     summary = models.TextField("摘要", max_length=300, blank=True)
     body = StreamField(BodyBlock(), verbose_name="正文", blank=True)
+    syndication_targets = ParentalManyToManyField(
+        "subsite_pages.ColumnPage",
+        verbose_name="推送到",
+        blank=True,
+        related_name="+",
+        limit_choices_to={"accepts_submissions": True},
+        help_text="发布后报送到所选栏目，经对方站点管理员审核采用后在该栏目显示。",
+    )
 
     content_panels = Page.content_panels + [
         FieldPanel("subtitle"),
@@ -149,6 +186,9 @@ class ArticlePage(Page):
         FieldPanel("body"),
         InlinePanel("related_links", label="相关链接"),
     ]
+    promote_panels = Page.promote_panels + [
+        FieldPanel("syndication_targets", widget=forms.CheckboxSelectMultiple, heading="信息报送")
+    ]
 
     search_fields = Page.search_fields + [
         index.SearchField("subtitle"),
@@ -159,6 +199,7 @@ class ArticlePage(Page):
 
     parent_page_types = ["subsite_pages.ColumnPage"]
     subpage_types = []
+    base_form_class = ArticlePageForm
 
     class Meta:
         verbose_name = "信息"

@@ -193,5 +193,6 @@ def test_no_global_moderation_workflow_sends_unit_content_elsewhere(group):
     from wagtail.models import WorkflowPage
 
     home = group["jyj"].site.root_page
-    assert home.get_workflow() is None
+    assert home.get_workflow().name == "子站审核"
+    assert group["www"].site.root_page.get_workflow().name == "主站审核"
     assert not WorkflowPage.objects.filter(page__depth=1).exists()
