@@ -179,3 +179,6 @@ class SyndicationEvent(models.Model):
 
     def __str__(self):
         return f"{self.syndication_id}: {self.from_status or '—'} → {self.to_status}"
+
+
+from workflows.word_models import SensitiveWord  # noqa: E402, F401  (the 错敏词 list)

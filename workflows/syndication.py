@@ -4,6 +4,7 @@ views, the publish signals, the demo and the tests alike."""
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.utils import timezone
+from wagtail.log_actions import log
 
 from home.models import Organisation
 from workflows.models import Syndication, SyndicationEvent, organisation_for_page
@@ -71,7 +72,25 @@ def _transition(syndication_id, action, user, reason="", check=None):
         SyndicationEvent.objects.create(
             syndication=syndication, from_status=from_status, to_status=to_status, user=user, reason=reason
         )
+        log_syndication(syndication, action, user, reason)
+    if action in ("approve", "reject", "revoke"):
+        from workflows.notifications import notify_syndication_decision
+
+        notify_syndication_decision(syndication, action, user)
     return syndication
+
+
+def log_syndication(syndication, action, user, reason=""):
+    """Every step goes into Wagtail's audit log on the source page (谁发布谁负责)."""
+    log(
+        instance=syndication.source,
+        action=f"jimo.syndication.{action}",
+        user=user,
+        data={
+            "target": f"{syndication.target_organisation.name}·{syndication.target.title}",
+            "reason": reason,
+        },
+    )
 
 
 def _require_target_reviewer(user):
@@ -148,6 +167,7 @@ def submit_published_article(article, user=None):
                 )
                 if created:
                     SyndicationEvent.objects.create(syndication=syndication, to_status=S.PENDING, user=user)
+                    log_syndication(syndication, "submit", user)
                     queued.append(syndication)
         elif syndication.status in TRANSITIONS["submit"][0]:
             syndication = _transition(syndication.pk, "submit", user)

@@ -123,3 +123,56 @@ def test_editor_submits_for_review_through_the_page_editor(client, group):
     assert not page.live
     assert page.current_workflow_state is not None
     assert page.current_workflow_state.requested_by == group["users"]["jyj_editor"]
+
+
+def test_decisions_are_mailed_and_logged_in_the_page_history(client, group):
+    from django.core import mail
+    from wagtail.models import PageLogEntry
+
+    jyj_admin = group["users"]["jyj_admin"]
+    jyj_admin.email = "jyj-admin@jimo.gov.example"
+    jyj_admin.save()
+    item = pushed_article(group, "通知与日志测试信息").syndications.get()
+    mail.outbox.clear()
+    rules.reject(item.pk, group["users"]["portal_admin"], "请补充数据来源")
+    assert len(mail.outbox) == 1
+    assert "未被采用" in mail.outbox[0].subject
+    assert "请补充数据来源" in mail.outbox[0].body
+    assert mail.outbox[0].to == ["jyj-admin@jimo.gov.example"]
+    entries = PageLogEntry.objects.filter(page=item.source, action__startswith="jimo.syndication")
+    assert set(entries.values_list("action", flat=True)) == {
+        "jimo.syndication.submit",
+        "jimo.syndication.reject",
+    }
+    login(client, jyj_admin)
+    history = client.get(f"/admin/pages/{item.source.pk}/history/").content.decode()
+    assert "报送未被采用：即墨市人民政府·部门动态（请补充数据来源）" in history
+
+
+def test_dashboard_shows_what_awaits_each_user(client, group):
+    pushed_article(group, "仪表板待审核信息")
+    login(client, group["users"]["portal_admin"])
+    html = client.get("/admin/").content.decode()
+    assert "信息报送待审核" in html
+    client.logout()
+    login(client, group["users"]["jyj_editor"])
+    html = client.get("/admin/").content.decode()
+    assert "本单位最近的报送" in html and "仪表板待审核信息" in html
+    assert "信息报送待审核" not in html
+
+
+def test_unit_reviewers_are_mailed_when_an_editor_submits(group):
+    from django.core import mail
+
+    from tests.workflows.test_review import draft_by, submit
+
+    jyj_admin = group["users"]["jyj_admin"]
+    jyj_admin.email = "jyj-admin@jimo.gov.example"
+    jyj_admin.save()
+    mail.outbox.clear()
+    article, _revision = draft_by(group["users"]["jyj_editor"], group["jyj"], "请审核的稿件")
+    submit(article, group["users"]["jyj_editor"])
+    assert any(
+        "请审核的稿件" in message.subject and message.to == ["jyj-admin@jimo.gov.example"]
+        for message in mail.outbox
+    )
