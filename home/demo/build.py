@@ -11,6 +11,7 @@ from django.contrib.auth import get_user_model
 from django.core.files.base import ContentFile
 from django.core.files.images import ImageFile
 from django.db import transaction
+from django.test.utils import override_settings
 from django.utils.html import escape
 from openpyxl import Workbook
 from wagtail.documents import get_document_model
@@ -101,6 +102,9 @@ def build_demo(stdout=None, scale=0):
     for index in range(1, scale + 1):
         created += _ensure_scale_unit(index, articles)
     _ensure_users()
+    # The demo's own review decisions are not mailed to anybody.
+    with override_settings(EMAIL_BACKEND="django.core.mail.backends.locmem.EmailBackend"):
+        _ensure_review_queues()
     say(f"新增信息 {created} 条；共有信息 {ArticlePage.objects.count()} 条。\n")
     return created
 
@@ -329,3 +333,96 @@ def _ensure_users():
 def portal_url():
     site = Site.objects.filter(is_default_site=True).first()
     return site.root_url if site else ""
+
+
+# Which branch column a unit's news is also pushed to (信息报送), besides the portal.
+BRANCH_TARGETS = {
+    "jyj": ("jiaoyu", "jyzx"),
+    "wjj": ("yiliao", "yldt"),
+    "rsj": ("shimin", "shbz"),
+    "jtj": ("shimin", "jycx"),
+    "zjj": ("shimin", "shfw"),
+    "gaj": ("shimin", "shfw"),
+    "czj": ("qiye", "fczc"),
+    "scj": ("qiye", "qydt"),
+    "nyj": ("sannong", "nyjs"),
+    "wlj": ("lvyou", "lyzn"),
+}
+REJECTION_REASONS = ["与已采用信息内容重复", "请补充活动现场图片后重新报送", "时效性不足，建议报送近期工作"]
+DRAFTS_FOR_REVIEW = {
+    "jyj": (
+        "关于做好2027年寒假中小学生安全教育工作的通知",
+        "寒假即将来临，为切实保障全市中小学生假期安全，现就有关工作通知如下：各学校要在放假前开展一次安全教育，重点做好防溺水、防火、防煤气中毒和交通安全教育。",
+    ),
+    "gaj": (
+        "市公安局开展冬季道路交通安全集中整治",
+        "入冬以来，市公安局交警大队在城区主干道和国道沿线开展集中整治行动，重点查处酒驾醉驾、超员超载等违法行为，全力保障群众冬季出行安全。",
+    ),
+    "lancun": (
+        "蓝村镇开展冬季农村道路安全隐患排查",
+        "近日，蓝村镇组织安监、交通和村级网格员对辖区农村道路进行拉网式排查，对临水临崖路段补设警示标志，确保群众冬季出行安全。",
+    ),
+}
+
+
+def _ensure_review_queues():
+    """Pending, approved and rejected syndications and pending level-1 reviews, so that a new
+    user sees every queue working. Runs once: units whose news already went out are skipped."""
+    from workflows import syndication as rules
+    from workflows.models import Syndication
+
+    User = get_user_model()
+    reviewers = {o.label: o for o in Organisation.objects.select_related("site", "reviewer_group")}
+    portal = reviewers["www"]
+    portal_admin = User.objects.get(username="portal_admin")
+    for unit_index, organisation in enumerate(
+        Organisation.objects.filter(kind__in=["department", "town"]).exclude(label__startswith="scale")
+    ):
+        news = ColumnPage.objects.child_of(organisation.site.root_page).filter(slug="gzdt").first()
+        if news is None:
+            continue
+        latest = list(ArticlePage.objects.child_of(news).live().order_by("-publish_date")[:3])
+        if not latest or Syndication.objects.filter(source__in=latest).exists():
+            continue
+        portal_slug = "bmdt" if organisation.kind == Organisation.Kind.DEPARTMENT else "xzdt"
+        targets = [ColumnPage.objects.child_of(portal.site.root_page).get(slug=portal_slug)]
+        if organisation.label in BRANCH_TARGETS:
+            branch_label, slug = BRANCH_TARGETS[organisation.label]
+            targets.append(ColumnPage.objects.child_of(reviewers[branch_label].site.root_page).get(slug=slug))
+        editor = User.objects.filter(username=f"{organisation.label}_editor").first()
+        for position, article in enumerate(latest):
+            article.syndication_targets.set(targets)
+            article.save_revision(user=editor).publish(
+                user=User.objects.get(username=f"{organisation.label}_admin")
+            )
+            for item in article.syndications.select_related("target_organisation"):
+                decider = (
+                    portal_admin
+                    if item.target_organisation == portal
+                    else User.objects.get(username=f"{item.target_organisation.label}_admin")
+                )
+                if position == 0:
+                    rules.approve(item.pk, decider)
+                elif position == 1 and unit_index % 3 == 0:
+                    rules.reject(item.pk, decider, REJECTION_REASONS[unit_index % len(REJECTION_REASONS)])
+                # the rest wait in the portal's and the branches' queues
+    for label, (title, text) in DRAFTS_FOR_REVIEW.items():
+        organisation = reviewers.get(label)
+        if organisation is None:
+            continue
+        news = ColumnPage.objects.child_of(organisation.site.root_page).get(slug="gzdt")
+        slug = "review-" + hashlib.sha1(title.encode("utf-8")).hexdigest()[:8]
+        if ArticlePage.objects.child_of(news).filter(slug=slug).exists():
+            continue
+        editor = User.objects.get(username=f"{label}_editor")
+        draft = ArticlePage(
+            title=title,
+            slug=slug,
+            live=False,
+            owner=editor,
+            author=editor.first_name,
+            body=[("paragraph", f"<p>{escape(text)}</p>")],
+        )
+        news.add_child(instance=draft)
+        draft.save_revision(user=editor)
+        draft.get_workflow().start(draft, editor)

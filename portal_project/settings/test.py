@@ -18,3 +18,8 @@ CELERY_TASK_EAGER_PROPAGATES = True
 STATIC_ROOT = tempfile.mkdtemp(prefix="portal-test-static-")
 WHITENOISE_USE_FINDERS = True
 WHITENOISE_AUTOREFRESH = True
+# Search indexing is not under test yet; keeping it off keeps the suite fast. On PostgreSQL,
+# Wagtail's database backend rewrites title norms on every insert, which inside one long test
+# transaction grows quadratically.
+for _backend in WAGTAILSEARCH_BACKENDS.values():  # noqa: F405
+    _backend["AUTO_UPDATE"] = False
