@@ -242,6 +242,13 @@ def _ensure_groups(organisation, home):
         organisation.reviewer_group.permissions.add(*_permissions("home", ["change_siteidentity"]))
         # …and supervise syndication (信息报送采用统计).
         organisation.reviewer_group.permissions.add(*_permissions("workflows", ["view_syndication"]))
+        # …and keep the 错敏词 list (设置 → 错敏词库).
+        organisation.reviewer_group.permissions.add(
+            *_permissions(
+                "workflows",
+                ["add_sensitiveword", "change_sensitiveword", "delete_sensitiveword", "view_sensitiveword"],
+            )
+        )
     organisation.save(update_fields=["editor_group", "reviewer_group"])
 
 

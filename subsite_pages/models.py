@@ -15,7 +15,7 @@ from wagtail.search import index
 
 from home.blocks import RICH_TEXT_FEATURES, BodyBlock
 from home.rich_text import SanitisedRichTextField
-from subsite_pages.forms import ArticlePageForm
+from subsite_pages.forms import ArticlePageForm, ContentPageForm
 
 HOME_PAGE_TYPES = ["home.HomePage", "subsite_pages.BranchHomePage", "subsite_pages.UnitHomePage"]
 
@@ -273,6 +273,7 @@ class ContentPage(Page):
 
     content_panels = Page.content_panels + [FieldPanel("body")]
     search_fields = Page.search_fields + [index.SearchField("body")]
+    base_form_class = ContentPageForm
     parent_page_types = HOME_PAGE_TYPES + ["subsite_pages.ColumnPage", "subsite_pages.ContentPage"]
     subpage_types = ["subsite_pages.ContentPage"]
 

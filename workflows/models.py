@@ -71,10 +71,17 @@ class UnitReviewTask(Task):
 
     def on_action(self, task_state, user, action_name, **kwargs):
         obj = task_state.workflow_state.content_object
-        if action_name == "approve" and (not self.is_reviewer(obj, user) or self.submitter(obj) == user):
+        if action_name == "approve":
             from django.core.exceptions import PermissionDenied
 
-            raise PermissionDenied("不能审核自己提交的内容，或您不是本单位管理员。")
+            from workflows.word_check import check_page
+
+            if not self.is_reviewer(obj, user) or self.submitter(obj) == user:
+                raise PermissionDenied("不能审核自己提交的内容，或您不是本单位管理员。")
+            # The dashboard's approve button bypasses the page form's 错敏词 check: check here too.
+            content = task_state.revision.as_object() if task_state.revision_id else obj
+            if check_page(content).blocking:
+                raise PermissionDenied("内容含有禁止使用的错敏词，不能审核通过，请退回修改。")
         return super().on_action(task_state, user, action_name, **kwargs)
 
     def get_task_states_user_can_moderate(self, user, **kwargs):

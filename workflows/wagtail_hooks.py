@@ -10,7 +10,10 @@ from wagtail.log_actions import LogFormatter
 
 from subsite_pages.models import ArticlePage
 from workflows import syndication as rules
-from workflows import views
+from workflows import (
+    views,
+    word_hooks,  # noqa: F401  (错敏词库 snippet, warnings, bulk-publish guard)
+)
 from workflows.models import Syndication, organisation_for_page
 
 

@@ -189,3 +189,26 @@ def test_content_pages_can_have_content_subpages(group):
     home = group["jyj"].site.root_page
     overview = ContentPage.objects.child_of(home).get(slug="jggk")
     assert ContentPage.can_create_at(overview)
+
+
+def test_an_empty_slug_is_generated_for_chinese_titles(client, group):
+    from tests.factories.site_group import PASSWORD
+
+    assert client.login(username="jyj_admin", password=PASSWORD)
+    gzdt = column(group["jyj"], "gzdt")
+    response = client.post(
+        f"/admin/pages/add/subsite_pages/articlepage/{gzdt.pk}/",
+        {
+            "title": "纯中文标题的信息",
+            "slug": "",
+            "publish_date": "2026-11-20 10:00",
+            "body-count": "0",
+            "related_links-TOTAL_FORMS": "0",
+            "related_links-INITIAL_FORMS": "0",
+            "related_links-MIN_NUM_FORMS": "0",
+            "related_links-MAX_NUM_FORMS": "1000",
+        },
+    )
+    assert response.status_code == 302
+    page = ArticlePage.objects.get(title="纯中文标题的信息")
+    assert len(page.slug) == len("20261128-abcdef") and page.slug[8] == "-"

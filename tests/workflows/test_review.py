@@ -84,3 +84,36 @@ def test_review_queue_shows_only_own_units_items(group):
     gaj_queue = TaskState.objects.reviewable_by(group["users"]["gaj_admin"])
     assert jyj_queue.filter(workflow_state__object_id=str(article.pk)).exists()
     assert not gaj_queue.filter(workflow_state__object_id=str(article.pk)).exists()
+
+
+def test_approval_is_refused_when_the_revision_holds_a_blocking_word(group):
+    from workflows.word_models import SensitiveWord
+
+    SensitiveWord.objects.update_or_create(
+        word="一国两治", defaults={"severity": "block", "replacement": "一国两制"}
+    )
+    editor, reviewer = group["users"]["jyj_editor"], group["users"]["jyj_admin"]
+    article, _revision = draft_by(editor, group["jyj"], "坚持一国两治的宣讲稿")
+    submit(article, editor)
+    article.refresh_from_db()
+    task_state = article.current_workflow_task_state
+    with pytest.raises(PermissionDenied):
+        task_state.task.specific.on_action(task_state, reviewer, "approve")
+    article.refresh_from_db()
+    assert not article.live
+
+
+def test_the_editor_who_asked_for_review_is_the_syndication_submitter(group):
+    editor, reviewer = group["users"]["jyj_editor"], group["users"]["jyj_admin"]
+    gzdt = column(group["jyj"], "gzdt")
+    article = ArticlePage(title="审核后报送主站的信息", slug="reviewed-then-pushed", live=False, owner=editor)
+    gzdt.add_child(instance=article)
+    article.syndication_targets.set([column(group["www"], "bmdt")])
+    article.save_revision(user=editor)
+    submit(article, editor)
+    article.refresh_from_db()
+    task_state = article.current_workflow_task_state
+    task_state.task.specific.on_action(task_state, reviewer, "approve")
+    item = article.syndications.get()
+    assert item.status == "pending"
+    assert item.submitted_by == editor
