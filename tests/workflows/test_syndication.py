@@ -173,11 +173,18 @@ def test_portal_column_query_count_does_not_grow_with_syndicated_items(client, g
             assert client.get(url, HTTP_HOST=host("www")).status_code == 200
         return len(captured)
 
+    def home_queries():
+        client.get("/", HTTP_HOST=host("www"))
+        with CaptureQueriesContext(connection) as captured:
+            assert client.get("/", HTTP_HOST=host("www")).status_code == 200
+        return len(captured)
+
     portal_admin = group["users"]["portal_admin"]
     for n in range(3):
         rules.approve(pushed_article(group, f"批量采用{n}").syndications.get().pk, portal_admin)
-    few = queries()
+    few, few_home = queries(), home_queries()
     for n in range(3, 30):
         rules.approve(pushed_article(group, f"批量采用{n}").syndications.get().pk, portal_admin)
     assert queries() == few
+    assert home_queries() == few_home
     assert isinstance(column(group["www"], "bmdt"), ColumnPage)
