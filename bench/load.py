@@ -40,6 +40,7 @@ GUNICORN = Path(sys.executable).parent / "gunicorn"
 HOST = "127.0.0.1"
 PORTAL_DOMAIN = os.environ.get("PORTAL_DOMAIN", "jimo.localhost")
 ARTICLE_UNIT = "jyj"
+STOP = threading.Event()  # set on Ctrl-C / SIGTERM: the load threads finish their request and quit
 URL_MARKER = "BENCH_ARTICLE_URL="
 COUNT_MARKER = "BENCH_ARTICLE_COUNT="
 
@@ -184,6 +185,8 @@ class Server:
             str(self.workers),
             "--timeout",
             "60",
+            # gunicorn >= 26 otherwise opens a control socket in ~/.gunicorn/, shared by every instance.
+            "--no-control-socket",
         ]
         if self.threads > 1:
             command += ["--worker-class", "gthread", "--threads", str(self.threads)]
@@ -294,8 +297,72 @@ def summarise(label, phase, samples, elapsed, connects, concurrency):
         "statuses": statuses,
         "connections": connects,
         "body_bytes": max(sizes) if sizes else 0,
+        "cpu": None,
         # Cold phase: every request, in order (ms).
         "latencies_ms": [ms(seconds) for _status, seconds, _size in samples] if phase == "cold" else None,
+    }
+
+
+CLOCK_TICKS = os.sysconf("SC_CLK_TCK") if hasattr(os, "sysconf") else 100
+
+
+def server_pids(master_pid):
+    """The gunicorn master and its workers (Linux /proc; empty elsewhere)."""
+    pids = [master_pid]
+    try:
+        for entry in Path("/proc").iterdir():
+            if entry.name.isdigit():
+                try:
+                    stat = (entry / "stat").read_text()
+                except OSError:
+                    continue
+                if int(stat.rsplit(")", 1)[1].split()[1]) == master_pid:
+                    pids.append(int(entry.name))
+    except OSError:
+        return []
+    return pids
+
+
+def cpu_snapshot(master_pid):
+    """CPU seconds so far: whole machine (busy), gunicorn (master + workers), this client. None off Linux."""
+    try:
+        fields = [int(value) for value in Path("/proc/stat").read_text().splitlines()[0].split()[1:]]
+        machine = (sum(fields[:8]) - fields[3] - fields[4]) / CLOCK_TICKS  # minus idle and iowait
+        server = 0.0
+        for pid in server_pids(master_pid):
+            try:
+                stat = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+            except OSError:
+                continue
+            server += (int(stat[11]) + int(stat[12])) / CLOCK_TICKS  # utime + stime
+    except (OSError, ValueError, IndexError):
+        return None
+    times = os.times()
+    return {"machine": machine, "server": server, "client": times.user + times.system}
+
+
+def busy_cores(seconds=1.0):
+    """Cores the whole machine keeps busy over a short sample (None off Linux)."""
+    before = cpu_snapshot(os.getpid())
+    time.sleep(seconds)
+    after = cpu_snapshot(os.getpid())
+    if before is None or after is None:
+        return None
+    return round((after["machine"] - before["machine"]) / seconds, 2)
+
+
+def cpu_usage(before, after, elapsed, requests):
+    """Cores used during a phase by gunicorn, by this load generator and by everything else."""
+    if before is None or after is None or elapsed <= 0:
+        return None
+    used = {key: max(0.0, after[key] - before[key]) for key in before}
+    other = max(0.0, used["machine"] - used["server"] - used["client"])
+    return {
+        "cores_available": os.cpu_count(),
+        "server_cores": round(used["server"] / elapsed, 2),
+        "client_cores": round(used["client"] / elapsed, 2),
+        "other_cores": round(other / elapsed, 2),
+        "server_cpu_ms_per_request": round(used["server"] * 1000 / requests, 1) if requests else None,
     }
 
 
@@ -323,7 +390,7 @@ def warm_phase(port, host_header, path, concurrency, duration, max_requests, tim
         client = Client(port, host_header, timeout)
         barrier.wait()
         try:
-            while time.perf_counter() < deadline[0]:
+            while not STOP.is_set() and time.perf_counter() < deadline[0]:
                 with lock:
                     if issued[0] >= max_requests:
                         break
@@ -380,6 +447,24 @@ def machine_info():
     }
 
 
+def git_state():
+    """The commit measured, and whether the working tree had changes (None without git)."""
+    try:
+        commit = subprocess.run(
+            ["git", "rev-parse", "--short", "HEAD"], cwd=ROOT, capture_output=True, text=True, check=True
+        ).stdout.strip()
+        status = subprocess.run(
+            ["git", "status", "--porcelain", "--untracked-files=no"],
+            cwd=ROOT,
+            capture_output=True,
+            text=True,
+            check=True,
+        ).stdout
+    except (OSError, subprocess.CalledProcessError):
+        return None
+    return {"commit": commit, "dirty": bool(status.strip())}
+
+
 def database_label():
     url = os.environ.get("DATABASE_URL")
     if not url:
@@ -394,14 +479,22 @@ def main():
     env = child_env(port)
     server = Server(env, port, args.workers, args.threads)
 
-    def on_sigterm(*_args):
+    def interrupt(*_args):
         raise KeyboardInterrupt
 
-    signal.signal(signal.SIGTERM, on_sigterm)
+    # Explicit handlers: SIGINT may be ignored when started from a non-interactive shell.
+    signal.signal(signal.SIGINT, interrupt)
+    signal.signal(signal.SIGTERM, interrupt)
     try:
         article_path, article_count = prepare(env, args.scale)
         load_before = os.getloadavg()
-        log(f"load average before measuring: {load_before[0]:.2f} (1 min) on {os.cpu_count()} CPUs")
+        busy_before = busy_cores()
+        log(
+            f"before measuring: {busy_before} of {os.cpu_count()} cores busy (1 s sample); "
+            f"load average {load_before[0]:.2f} (1 min, includes the preparation above)"
+        )
+        if busy_before is not None and busy_before > 0.5:
+            log("warning: other processes are using the CPU; they will skew the figures")
         targets = [
             (f"www.{PORTAL_DOMAIN}", "/"),
             (f"{ARTICLE_UNIT}.{PORTAL_DOMAIN}", article_path),
@@ -411,16 +504,28 @@ def main():
             label = f"http://{host_header}{path}"
             log(f"{label}: starting a fresh gunicorn for the cold phase")
             boots.append(round(server.start(), 2))
+            master = server.process.pid
+            before = cpu_snapshot(master)
             samples, elapsed, connects = cold_phase(port, host_header, path, args.cold, args.timeout)
             rows.append(summarise(label, "cold", samples, elapsed, connects, 1))
+            rows[-1]["cpu"] = cpu_usage(before, cpu_snapshot(master), elapsed, len(samples))
             log(f"{label}: cold done, first request {rows[-1]['first_ms']} ms")
             log(f"{label}: warm phase, {args.concurrency} clients for {args.duration:g} s")
+            before = cpu_snapshot(master)
             samples, elapsed, connects = warm_phase(
                 port, host_header, path, args.concurrency, args.duration, args.max_requests, args.timeout
             )
             rows.append(summarise(label, "warm", samples, elapsed, connects, args.concurrency))
+            cpu = rows[-1]["cpu"] = cpu_usage(before, cpu_snapshot(master), elapsed, len(samples))
+            if cpu:
+                log(
+                    f"{label}: warm CPU use of {cpu['cores_available']} cores: gunicorn {cpu['server_cores']}, "
+                    f"load generator {cpu['client_cores']}, other processes {cpu['other_cores']}; "
+                    f"{cpu['server_cpu_ms_per_request']} ms gunicorn CPU per request"
+                )
             server.stop()
     except KeyboardInterrupt:
+        STOP.set()
         log("interrupted")
         return 130
     finally:
@@ -434,6 +539,7 @@ def main():
     report = {
         "timestamp": stamp.isoformat(timespec="seconds"),
         "machine": machine_info(),
+        "git": git_state(),
         "config": {
             "server": "gunicorn",
             "workers": args.workers,
@@ -449,8 +555,9 @@ def main():
             "live_articles": article_count,
             "gunicorn_boot_s": boots,
         },
-        # Other processes on the machine skew the figures: the 1-minute load average before and after.
+        # Other processes skew the figures: see busy_cores_before and each row's cpu.other_cores.
         "load_average_1m": {"before": round(load_before[0], 2), "after": round(load_after[0], 2)},
+        "busy_cores_before": busy_before,
         "results": rows,
     }
     path = RESULTS_DIR / f"{stamp.strftime('%Y%m%d-%H%M%S')}.json"

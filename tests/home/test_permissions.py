@@ -8,6 +8,7 @@ from wagtail.images.tests.utils import get_test_image_file
 from wagtail.models import Page
 
 from subsite_pages.models import ArticlePage
+from tests.factories.admin_forms import article_form_data
 from tests.factories.site_group import PASSWORD, column
 
 pytestmark = pytest.mark.django_db
@@ -61,17 +62,7 @@ def test_editor_can_edit_but_not_publish_in_own_unit(client, group):
     gzdt = column(group["jyj"], "gzdt")
     response = client.post(
         f"/admin/pages/add/subsite_pages/articlepage/{gzdt.pk}/",
-        {
-            "title": "教育局信息员的草稿",
-            "slug": "editor-draft",
-            "publish_date": "2026-11-20 10:00",
-            "body-count": "0",
-            "related_links-TOTAL_FORMS": "0",
-            "related_links-INITIAL_FORMS": "0",
-            "related_links-MIN_NUM_FORMS": "0",
-            "related_links-MAX_NUM_FORMS": "1000",
-            "action-publish": "1",
-        },
+        article_form_data("教育局信息员的草稿", "editor-draft", **{"action-publish": "1"}),
     )
     assert response.status_code in (200, 302, 403)
     draft = ArticlePage.objects.filter(slug="editor-draft").first()
@@ -87,17 +78,7 @@ def test_reviewer_publishes_in_own_unit(client, group):
     gzdt = column(group["jyj"], "gzdt")
     response = client.post(
         f"/admin/pages/add/subsite_pages/articlepage/{gzdt.pk}/",
-        {
-            "title": "教育局管理员发布的信息",
-            "slug": "reviewer-published",
-            "publish_date": "2026-11-20 10:00",
-            "body-count": "0",
-            "related_links-TOTAL_FORMS": "0",
-            "related_links-INITIAL_FORMS": "0",
-            "related_links-MIN_NUM_FORMS": "0",
-            "related_links-MAX_NUM_FORMS": "1000",
-            "action-publish": "1",
-        },
+        article_form_data("教育局管理员发布的信息", "reviewer-published", **{"action-publish": "1"}),
     )
     assert response.status_code == 302, response.content.decode()[:2000]
     published = ArticlePage.objects.get(slug="reviewer-published")

@@ -22,6 +22,7 @@ from subsite_pages.models import (
     UnitHomePage,
 )
 from tests.conftest import host
+from tests.factories.admin_forms import article_form_data
 from tests.factories.site_group import add_article, column
 
 pytestmark = pytest.mark.django_db
@@ -198,16 +199,7 @@ def test_an_empty_slug_is_generated_for_chinese_titles(client, group):
     gzdt = column(group["jyj"], "gzdt")
     response = client.post(
         f"/admin/pages/add/subsite_pages/articlepage/{gzdt.pk}/",
-        {
-            "title": "纯中文标题的信息",
-            "slug": "",
-            "publish_date": "2026-11-20 10:00",
-            "body-count": "0",
-            "related_links-TOTAL_FORMS": "0",
-            "related_links-INITIAL_FORMS": "0",
-            "related_links-MIN_NUM_FORMS": "0",
-            "related_links-MAX_NUM_FORMS": "1000",
-        },
+        article_form_data("纯中文标题的信息", ""),
     )
     assert response.status_code == 302
     page = ArticlePage.objects.get(title="纯中文标题的信息")

@@ -6,6 +6,7 @@ import pytest
 from django.urls import reverse
 from openpyxl import load_workbook
 
+from tests.factories.admin_forms import article_form_data
 from tests.factories.site_group import PASSWORD
 from tests.workflows.test_syndication import pushed_article
 from workflows import syndication as rules
@@ -104,17 +105,7 @@ def test_editor_submits_for_review_through_the_page_editor(client, group):
     gzdt = column(group["jyj"], "gzdt")
     response = client.post(
         f"/admin/pages/add/subsite_pages/articlepage/{gzdt.pk}/",
-        {
-            "title": "通过后台提交审核的信息",
-            "slug": "submitted-via-admin",
-            "publish_date": "2026-11-20 10:00",
-            "body-count": "0",
-            "related_links-TOTAL_FORMS": "0",
-            "related_links-INITIAL_FORMS": "0",
-            "related_links-MIN_NUM_FORMS": "0",
-            "related_links-MAX_NUM_FORMS": "1000",
-            "action-submit": "1",
-        },
+        article_form_data("通过后台提交审核的信息", "submitted-via-admin", **{"action-submit": "1"}),
     )
     assert response.status_code == 302, response.content.decode()[:1500]
     from subsite_pages.models import ArticlePage

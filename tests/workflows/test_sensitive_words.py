@@ -2,10 +2,9 @@
 
 import pytest
 from django.contrib.messages import get_messages
-from wagtail.test.utils.form_data import rich_text
 
-from home.blocks import RICH_TEXT_FEATURES
 from subsite_pages.models import ArticlePage, ContentPage
+from tests.factories.admin_forms import article_form_data
 from tests.factories.site_group import PASSWORD, column
 from workflows.word_check import check_text, load_words, page_text_fields
 from workflows.word_models import SensitiveWord
@@ -40,28 +39,7 @@ def messages_of(response):
 
 
 def article_post(title, slug, paragraph_html, **extra):
-    """The page editor's POST for an ArticlePage with one paragraph in the body.
-
-    StreamField data as Wagtail 7.4 reads it: `body-count`, then per block `-type`, `-value`, `-deleted`
-    ("" = kept), `-order` and `-id` ("" = new block). A rich-text value is Draftail's contentstate JSON,
-    not HTML (posting HTML is a server error), hence `rich_text()`.
-    """
-    return {
-        "title": title,
-        "slug": slug,
-        "publish_date": "2026-11-20 10:00",
-        "body-count": "1",
-        "body-0-type": "paragraph",
-        "body-0-value": rich_text(paragraph_html, features=RICH_TEXT_FEATURES),
-        "body-0-deleted": "",
-        "body-0-order": "0",
-        "body-0-id": "",
-        "related_links-TOTAL_FORMS": "0",
-        "related_links-INITIAL_FORMS": "0",
-        "related_links-MIN_NUM_FORMS": "0",
-        "related_links-MAX_NUM_FORMS": "1000",
-        **extra,
-    }
+    return article_form_data(title, slug, paragraph_html, **extra)
 
 
 def add_url(group):
