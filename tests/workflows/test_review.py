@@ -117,3 +117,20 @@ def test_the_editor_who_asked_for_review_is_the_syndication_submitter(group):
     item = article.syndications.get()
     assert item.status == "pending"
     assert item.submitted_by == editor
+
+
+def test_the_editor_is_mailed_the_rejection_comment(group):
+    from django.core import mail
+
+    editor, reviewer = group["users"]["jyj_editor"], group["users"]["jyj_admin"]
+    editor.email = "jyj-editor@jimo.gov.example"
+    editor.save()
+    article, _revision = draft_by(editor, group["jyj"], "会被退回并通知的稿件")
+    submit(article, editor)
+    article.refresh_from_db()
+    mail.outbox.clear()
+    task_state = article.current_workflow_task_state
+    task_state.task.specific.on_action(task_state, reviewer, "reject", comment="标题请改为正式名称。")
+    to_editor = [message for message in mail.outbox if "jyj-editor@jimo.gov.example" in message.to]
+    assert to_editor, [message.subject for message in mail.outbox]
+    assert "会被退回并通知的稿件" in to_editor[0].subject + to_editor[0].body
