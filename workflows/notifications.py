@@ -46,7 +46,7 @@ def notify_review_requested(task_state, user):
     addresses = _addresses(member for member in _group_members(group) if member != user)
     if not addresses:
         return 0
-    submitter = user.get_full_name() or user.get_username() if user else "信息员"
+    submitter = (user.get_full_name() or user.get_username()) if user else "信息员"
     subject = f"【待审核】《{page.title}》"
     body = f"{submitter} 提交了《{page.title}》，请登录后台审核。\n{settings.WAGTAILADMIN_BASE_URL}/admin/pages/{page.pk}/edit/"
     return send_mass_mail([(subject, body, settings.DEFAULT_FROM_EMAIL, addresses)], fail_silently=True)
