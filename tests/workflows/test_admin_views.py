@@ -167,3 +167,24 @@ def test_unit_reviewers_are_mailed_when_an_editor_submits(group):
         "请审核的稿件" in message.subject and message.to == ["jyj-admin@jimo.gov.example"]
         for message in mail.outbox
     )
+
+
+def test_a_crafted_post_targeting_a_column_that_accepts_no_submissions_is_refused(client, group):
+    from subsite_pages.models import ArticlePage
+    from tests.factories.site_group import column
+
+    login(client, group["users"]["jyj_admin"])
+    gzdt = column(group["jyj"], "gzdt")
+    headlines = column(group["www"], "jmyw")  # 即墨要闻 takes no submissions
+    response = client.post(
+        f"/admin/pages/add/subsite_pages/articlepage/{gzdt.pk}/",
+        article_form_data(
+            "伪造推送目标的信息",
+            "crafted-target",
+            **{"syndication_targets": [str(headlines.pk)], "action-publish": "1"},
+        ),
+    )
+    assert response.status_code == 200
+    assert "syndication_targets" in response.context["form"].errors
+    assert not ArticlePage.objects.filter(slug="crafted-target").exists()
+    assert not Syndication.objects.filter(target=headlines).exists()
