@@ -233,3 +233,28 @@ class HomePage(Page):
         context = super().get_context(request, *args, **kwargs)
         context.update(portal_home_context(self, request))
         return context
+
+
+class WorkdayOverride(models.Model):
+    """An administrator's correction to the national working-day calendar.
+
+    The calendar comes from the `chinesecalendar` package (public holidays and 调休 make-up
+    working days as the State Council announces them). A year the package does not cover yet, or a
+    local change, is entered here; an entry always wins over the package.
+    """
+
+    date = models.DateField("日期", unique=True)
+    is_workday = models.BooleanField(
+        "是否工作日", help_text="勾选：当天上班（如调休补班）；不勾选：当天放假。"
+    )
+    note = models.CharField("说明", max_length=100, blank=True, help_text="如：2027年春节调休上班")
+
+    panels = [FieldPanel("date"), FieldPanel("is_workday"), FieldPanel("note")]
+
+    class Meta:
+        verbose_name = "工作日调整"
+        verbose_name_plural = "工作日调整"
+        ordering = ["date"]
+
+    def __str__(self):
+        return f"{self.date:%Y-%m-%d} {'上班' if self.is_workday else '放假'} {self.note}".strip()

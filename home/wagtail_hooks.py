@@ -1,7 +1,7 @@
 from wagtail.snippets.models import register_snippet
 from wagtail.snippets.views.snippets import SnippetViewSet
 
-from home.models import Organisation
+from home.models import Organisation, WorkdayOverride
 
 
 class OrganisationViewSet(SnippetViewSet):
@@ -19,3 +19,17 @@ class OrganisationViewSet(SnippetViewSet):
 
 
 register_snippet(OrganisationViewSet)
+
+
+class WorkdayOverrideViewSet(SnippetViewSet):
+    """Corrections to the national working-day calendar (e.g. next year's 调休 once announced)."""
+
+    model = WorkdayOverride
+    icon = "date"
+    menu_label = "工作日调整"
+    menu_name = "workday-overrides"
+    add_to_settings_menu = True
+    list_display = ["date", "is_workday", "note"]
+
+
+register_snippet(WorkdayOverrideViewSet)
