@@ -137,6 +137,7 @@ def test_unit_reviewer_manages_own_collection_only(client, group):
         "/admin/groups/",
         "/admin/workflows/list/",
         "/admin/snippets/home/organisation/",
+        "/admin/snippets/home/workdayoverride/",
     ],
 )
 @pytest.mark.parametrize("username", ["jyj_admin", "jyj_editor", "portal_admin"])
