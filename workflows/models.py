@@ -16,6 +16,17 @@ def organisation_for_page(page):
     return Organisation.objects.filter(site=site).select_related("reviewer_group").first()
 
 
+def is_unit_reviewer(user, organisation):
+    """Whether `user` is in the 管理员 group of `organisation` (superusers always are)."""
+    if user.is_superuser:
+        return True
+    return (
+        organisation is not None
+        and organisation.reviewer_group_id is not None
+        and user.groups.filter(pk=organisation.reviewer_group_id).exists()
+    )
+
+
 class UnitReviewTask(Task):
     """Approval by the 管理员 group of the unit whose site holds the page.
 
@@ -38,10 +49,9 @@ class UnitReviewTask(Task):
         return organisation.reviewer_group if organisation else None
 
     def is_reviewer(self, obj, user):
-        if user.is_superuser:
-            return True
-        group = self.reviewer_group(obj)
-        return group is not None and user.groups.filter(pk=group.pk).exists()
+        return user.is_superuser or (
+            isinstance(obj, Page) and is_unit_reviewer(user, organisation_for_page(obj))
+        )
 
     @staticmethod
     def submitter(obj):

@@ -7,7 +7,7 @@ from django.utils import timezone
 from wagtail.log_actions import log
 
 from home.models import Organisation
-from workflows.models import Syndication, SyndicationEvent, organisation_for_page
+from workflows.models import Syndication, SyndicationEvent, is_unit_reviewer, organisation_for_page
 
 S = Syndication.Status
 
@@ -26,13 +26,6 @@ ACTION_NAMES = {
     "withdraw": "撤稿",
     "submit": "报送",
 }
-
-
-def _is_reviewer_of(user, organisation):
-    return user.is_superuser or (
-        organisation.reviewer_group_id is not None
-        and user.groups.filter(pk=organisation.reviewer_group_id).exists()
-    )
 
 
 def reviewable_organisations(user):
@@ -95,7 +88,7 @@ def log_syndication(syndication, action, user, reason=""):
 
 def _require_target_reviewer(user):
     def check(syndication):
-        if not _is_reviewer_of(user, syndication.target_organisation):
+        if not is_unit_reviewer(user, syndication.target_organisation):
             raise PermissionDenied("您不是该站点的管理员，不能审核这条报送。")
 
     return check
@@ -122,10 +115,14 @@ def revoke(syndication_id, user, reason):
     return _transition(syndication_id, "revoke", user, reason, _require_target_reviewer(user))
 
 
+def can_withdraw(article, user):
+    """Only the source unit's reviewers (and superusers) take an article back."""
+    return is_unit_reviewer(user, organisation_for_page(article))
+
+
 def withdraw_article(article, user, reason=""):
     """撤稿: the source unit takes the article back from every target at once."""
-    organisation = organisation_for_page(article)
-    if organisation is None or not _is_reviewer_of(user, organisation):
+    if not can_withdraw(article, user):
         raise PermissionDenied("只有本单位管理员可以撤稿。")
     changed = []
     for syndication_id in article.syndications.filter(status__in=[S.PENDING, S.APPROVED]).values_list(

@@ -101,6 +101,8 @@ def _act_on_queue(request):
 
 def withdraw_article(request, page_id):
     article = get_object_or_404(ArticlePage, pk=page_id)
+    if not rules.can_withdraw(article, request.user):
+        raise PermissionDenied
     if request.method == "POST":
         changed = rules.withdraw_article(article, request.user, request.POST.get("reason", ""))
         messages.success(request, f"已从 {len(changed)} 个栏目撤稿。")

@@ -14,7 +14,7 @@ from workflows import (
     views,
     word_hooks,  # noqa: F401  (错敏词库 snippet, warnings, bulk-publish guard)
 )
-from workflows.models import Syndication, organisation_for_page
+from workflows.models import Syndication
 
 
 @hooks.register("register_admin_urls")
@@ -54,8 +54,7 @@ def withdraw_button(page, user, view_name=None, next_url=None):
         status__in=[Syndication.Status.PENDING, Syndication.Status.APPROVED]
     ).exists():
         return
-    organisation = organisation_for_page(page)
-    if organisation and (user.is_superuser or user.groups.filter(pk=organisation.reviewer_group_id).exists()):
+    if rules.can_withdraw(page, user):
         yield PageListingButton(
             "撤稿", reverse("syndication_withdraw", args=[page.pk]), icon_name="undo", priority=62
         )

@@ -42,6 +42,21 @@ SEED_TIMEOUT = 900
 START_TIMEOUT = 60
 
 
+def server_shell(e2e_server, code):
+    """Run `code` in `manage.py shell` against the test server's database; it prints E2E-JSON <json>."""
+    result = subprocess.run(
+        [sys.executable, "manage.py", "shell", "-c", code],
+        cwd=ROOT,
+        env=e2e_server["env"],
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+    assert result.returncode == 0, result.stderr
+    line = next(line for line in result.stdout.splitlines() if line.startswith("E2E-JSON "))
+    return json.loads(line.removeprefix("E2E-JSON "))
+
+
 def _free_port():
     with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as sock:
         sock.bind(("127.0.0.1", 0))
@@ -161,17 +176,7 @@ def site_trees(e2e_server):
         "                  'children': {c.id: c.title for c in root.get_children()}}\n"
         "print('E2E-JSON ' + json.dumps(out))\n"
     )
-    result = subprocess.run(
-        [sys.executable, "manage.py", "shell", "-c", code],
-        cwd=ROOT,
-        env=e2e_server["env"],
-        capture_output=True,
-        text=True,
-        timeout=120,
-    )
-    assert result.returncode == 0, result.stderr
-    line = next(line for line in result.stdout.splitlines() if line.startswith("E2E-JSON "))
-    trees = json.loads(line.removeprefix("E2E-JSON "))
+    trees = server_shell(e2e_server, code)
     for tree in trees.values():
         tree["children"] = {int(page_id): title for page_id, title in tree["children"].items()}
     return trees

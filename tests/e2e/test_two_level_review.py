@@ -6,37 +6,19 @@
 3. 主站管理员 accepts it in 信息报送审核 (采用所选): the portal's 部门动态 lists it, linking to the unit site.
 """
 
-import json
 import re
-import subprocess
-import sys
 import uuid
 
 import pytest
 from playwright.sync_api import expect
 
-from tests.e2e.conftest import ROOT
+from tests.e2e.conftest import server_shell
 
 pytestmark = pytest.mark.e2e
 
 PASSWORD = "Jimo@2026"
 TARGET_LABEL = "主站·部门动态"
 SOURCE_UNIT = "即墨市教育局"
-
-
-def _shell(e2e_server, code):
-    """Run `code` in `manage.py shell` against the test server's database; it prints E2E-JSON <json>."""
-    result = subprocess.run(
-        [sys.executable, "manage.py", "shell", "-c", code],
-        cwd=ROOT,
-        env=e2e_server["env"],
-        capture_output=True,
-        text=True,
-        timeout=120,
-    )
-    assert result.returncode == 0, result.stderr
-    line = next(line for line in result.stdout.splitlines() if line.startswith("E2E-JSON "))
-    return json.loads(line.removeprefix("E2E-JSON "))
 
 
 def _article_state(e2e_server, slug):
@@ -54,7 +36,7 @@ def _article_state(e2e_server, slug):
         "    'syndications': {s.target.slug: s.status for s in page.syndications.select_related('target')},\n"
         "}))\n"
     )
-    return _shell(e2e_server, code)
+    return server_shell(e2e_server, code)
 
 
 def _log_in(new_context, site_url, username):

@@ -73,6 +73,8 @@ def test_queue_filters_by_status_and_unit(client, group):
 def test_source_unit_reviewer_withdraws_through_the_admin(client, group):
     article = pushed_article(group, "通过后台撤稿的信息")
     login(client, group["users"]["gaj_admin"])
+    # Another unit's reviewer neither sees where the article went nor withdraws it.
+    assert client.get(reverse("syndication_withdraw", args=[article.pk])).status_code in (302, 403)
     assert client.post(reverse("syndication_withdraw", args=[article.pk])).status_code in (302, 403)
     assert article.syndications.get().status == "pending"
     client.logout()
