@@ -10,6 +10,9 @@ from wagtail.models import Page
 from home.blocks import RICH_TEXT_FEATURES
 from home.rich_text import SanitisedRichTextField
 
+# Citizen-interaction pages (forms app) any home page or column may host.
+INTERACTION_PAGE_TYPES = ["forms.LetterBoxPage", "forms.CampaignPage", "forms.SurveyPage", "forms.InterviewPage"]
+
 hex_colour = RegexValidator(r"^#[0-9a-fA-F]{6}$", "请填写形如 #1f4e8c 的颜色值。")
 hostname_label = RegexValidator(
     r"^[a-z][a-z0-9-]{0,30}$", "站点标识只能包含小写字母、数字和连字符，并以字母开头。"
@@ -214,7 +217,12 @@ class HomePage(Page):
     content_panels = Page.content_panels + [FieldPanel("intro")]
 
     parent_page_types = ["wagtailcore.Page"]
-    subpage_types = ["subsite_pages.ColumnPage", "subsite_pages.ContentPage", "subsite_pages.SitemapPage"]
+    subpage_types = [
+        "subsite_pages.ColumnPage",
+        "subsite_pages.ContentPage",
+        "subsite_pages.SitemapPage",
+        *INTERACTION_PAGE_TYPES,
+    ]
     max_count = 1
 
     # Column slugs the portal home shows as blocks; the add-unit command creates them.

@@ -14,6 +14,7 @@ from wagtail.models import Orderable, Page
 from wagtail.search import index
 
 from home.blocks import RICH_TEXT_FEATURES, BodyBlock
+from home.models import INTERACTION_PAGE_TYPES
 from home.rich_text import SanitisedRichTextField
 from subsite_pages.forms import ArticlePageForm, ContentPageForm
 
@@ -68,7 +69,12 @@ class BranchHomePage(SiteHomeMixin, Page):
 
     content_panels = Page.content_panels + [FieldPanel("intro")]
     parent_page_types = ["wagtailcore.Page"]
-    subpage_types = ["subsite_pages.ColumnPage", "subsite_pages.ContentPage", "subsite_pages.SitemapPage"]
+    subpage_types = [
+        "subsite_pages.ColumnPage",
+        "subsite_pages.ContentPage",
+        "subsite_pages.SitemapPage",
+        *INTERACTION_PAGE_TYPES,
+    ]
 
     class Meta:
         verbose_name = "分站首页"
@@ -81,7 +87,12 @@ class UnitHomePage(SiteHomeMixin, Page):
 
     content_panels = Page.content_panels + [FieldPanel("intro")]
     parent_page_types = ["wagtailcore.Page"]
-    subpage_types = ["subsite_pages.ColumnPage", "subsite_pages.ContentPage", "subsite_pages.SitemapPage"]
+    subpage_types = [
+        "subsite_pages.ColumnPage",
+        "subsite_pages.ContentPage",
+        "subsite_pages.SitemapPage",
+        *INTERACTION_PAGE_TYPES,
+    ]
 
     class Meta:
         verbose_name = "部门/镇街首页"
@@ -125,7 +136,12 @@ class ColumnPage(Page):
     ]
 
     parent_page_types = HOME_PAGE_TYPES + ["subsite_pages.ColumnPage"]
-    subpage_types = ["subsite_pages.ColumnPage", "subsite_pages.ArticlePage", "subsite_pages.ContentPage"]
+    subpage_types = [
+        "subsite_pages.ColumnPage",
+        "subsite_pages.ArticlePage",
+        "subsite_pages.ContentPage",
+        *INTERACTION_PAGE_TYPES,
+    ]
 
     class Meta:
         verbose_name = "栏目"

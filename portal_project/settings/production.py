@@ -14,3 +14,5 @@ SESSION_COOKIE_SECURE = env_bool("SECURE_COOKIES", True)
 CSRF_COOKIE_SECURE = env_bool("SECURE_COOKIES", True)
 SECURE_CONTENT_TYPE_NOSNIFF = True
 PORTAL_PORT = int(env("PORTAL_PORT", "443"))
+# A fixed captcha answer would switch the captcha off: never in production.
+CAPTCHA_TEST_ANSWER = ""

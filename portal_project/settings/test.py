@@ -12,6 +12,9 @@ PORTAL_PORT = int(env("PORTAL_PORT", "80"))
 PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
 MEDIA_ROOT = tempfile.mkdtemp(prefix="portal-test-media-")
+PRIVATE_MEDIA_ROOT = tempfile.mkdtemp(prefix="portal-test-private-")
+# Public forms under test answer the captcha with this; the captcha's own tests clear it.
+CAPTCHA_TEST_ANSWER = "2345"
 # Tasks run in-process unless a test talks to the real worker on purpose.
 CELERY_TASK_ALWAYS_EAGER = True
 CELERY_TASK_EAGER_PROPAGATES = True
