@@ -11,7 +11,12 @@ from home.blocks import RICH_TEXT_FEATURES
 from home.rich_text import SanitisedRichTextField
 
 # Citizen-interaction pages (forms app) any home page or column may host.
-INTERACTION_PAGE_TYPES = ["forms.LetterBoxPage", "forms.CampaignPage", "forms.SurveyPage", "forms.InterviewPage"]
+INTERACTION_PAGE_TYPES = [
+    "forms.LetterBoxPage",
+    "forms.CampaignPage",
+    "forms.SurveyPage",
+    "forms.InterviewPage",
+]
 
 hex_colour = RegexValidator(r"^#[0-9a-fA-F]{6}$", "请填写形如 #1f4e8c 的颜色值。")
 hostname_label = RegexValidator(

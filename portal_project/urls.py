@@ -4,12 +4,14 @@ from wagtail import urls as wagtail_urls
 from wagtail.admin import urls as wagtailadmin_urls
 from wagtail.documents import urls as wagtaildocs_urls
 
+from home import captcha
 from home import views as home_views
 
 urlpatterns = [
     path("admin/", include(wagtailadmin_urls)),
     path("documents/", include(wagtaildocs_urls)),
     path("accessibility/elder-mode/", home_views.toggle_elder_mode, name="elder_mode"),
+    path("captcha/<str:challenge_id>.png", captcha.captcha_image, name="captcha_image"),
 ]
 
 if settings.DEBUG:

@@ -236,6 +236,8 @@ DATA_UPLOAD_MAX_NUMBER_FIELDS = 10000
 WAGTAIL_DATE_FORMAT = "%Y-%m-%d"
 WAGTAIL_DATETIME_FORMAT = "%Y-%m-%d %H:%M"
 
+# Reverse proxies in front of the app (nginx: 1): rate limits then count the client's own address.
+TRUSTED_PROXY_COUNT = int(env("TRUSTED_PROXY_COUNT", "0"))
 # A fixed captcha answer for automated tests and the browser test server only; production refuses it.
 CAPTCHA_TEST_ANSWER = env("CAPTCHA_TEST_ANSWER", "")
 
@@ -259,3 +261,10 @@ LOGGING = {
 def require_secret_key():
     if not SECRET_KEY:
         raise ImproperlyConfigured("请设置环境变量 SECRET_KEY。")
+
+
+# Letters (政民互动): reminder schedule
+# Hours in Asia/Shanghai; portal_project/celery.py reads the same environment variables for beat.
+LETTER_REMINDER_HOUR = int(env("LETTER_REMINDER_HOUR", "8"))  # daily due-date reminders at HH:00
+LETTER_DIGEST_HOUR = int(env("LETTER_DIGEST_HOUR", "8"))  # the supervisors' digest at HH:30
+LETTER_REMIND_DAYS_BEFORE = int(env("LETTER_REMIND_DAYS_BEFORE", "2"))  # calendar days before due

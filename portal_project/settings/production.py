@@ -16,3 +16,5 @@ SECURE_CONTENT_TYPE_NOSNIFF = True
 PORTAL_PORT = int(env("PORTAL_PORT", "443"))
 # A fixed captcha answer would switch the captcha off: never in production.
 CAPTCHA_TEST_ANSWER = ""
+# Production runs behind one nginx (docs/deployment.md).
+TRUSTED_PROXY_COUNT = int(env("TRUSTED_PROXY_COUNT", "1"))
