@@ -8,6 +8,7 @@ from importlib import import_module
 from zoneinfo import ZoneInfo
 
 from django.contrib.auth import get_user_model
+from django.contrib.auth.models import Group
 from django.core.files.base import ContentFile
 from django.core.files.images import ImageFile
 from django.db import transaction
@@ -18,6 +19,8 @@ from wagtail.documents import get_document_model
 from wagtail.images import get_image_model
 from wagtail.models import Site
 
+from forms.demo.build import build_interaction_demo
+from forms.workflow import DISPATCHER_GROUP, SUPERVISOR_GROUP, ensure_role_groups
 from home.demo import images as demo_images
 from home.demo import units
 from home.models import Organisation, SiteIdentity
@@ -28,6 +31,7 @@ SHANGHAI = ZoneInfo("Asia/Shanghai")
 DEMO_PASSWORD = "Jimo@2026"
 CONTENT_MODULES = ["portal", "branches", "departments_a", "departments_b", "towns"]
 IMAGES_PER_UNIT = 3
+INTERACTION_ROLES = {"dispatcher": DISPATCHER_GROUP, "supervisor": SUPERVISOR_GROUP}
 
 
 def load_content():
@@ -101,10 +105,12 @@ def build_demo(stdout=None, scale=0):
         say(f"  {organisation.name}: {organisation.root_url}/\n")
     for index in range(1, scale + 1):
         created += _ensure_scale_unit(index, articles)
+    ensure_role_groups()
     _ensure_users()
     # The demo's own review decisions are not mailed to anybody.
     with override_settings(EMAIL_BACKEND="django.core.mail.backends.locmem.EmailBackend"):
         _ensure_review_queues()
+    build_interaction_demo(say)
     say(f"新增信息 {created} 条；共有信息 {ArticlePage.objects.count()} 条。\n")
     return created
 
@@ -301,6 +307,8 @@ def demo_accounts():
     accounts += [
         ("portal_admin", "主站管理员", "www", "reviewer"),
         ("portal_editor", "主站信息员", "www", "editor"),
+        ("dispatcher", "政民互动受理员（市长公开电话办公室）", None, "dispatcher"),
+        ("supervisor", "政民互动督办员（市政府督查室）", None, "supervisor"),
     ]
     for organisation in Organisation.objects.exclude(kind=Organisation.Kind.PORTAL).exclude(
         label__startswith="scale"
@@ -324,6 +332,8 @@ def _ensure_users():
             user.set_password(DEMO_PASSWORD)
             user.is_superuser = user.is_staff = role == "superuser"
             user.save()
+        if role in INTERACTION_ROLES:
+            user.groups.add(Group.objects.get_or_create(name=INTERACTION_ROLES[role])[0])
         if label:
             organisation = organisations[label]
             group = organisation.reviewer_group if role == "reviewer" else organisation.editor_group
