@@ -7,6 +7,15 @@ from wagtail.documents import get_document_model
 from wagtail.images import get_image_model
 from wagtail.models import Collection, GroupCollectionPermission, GroupPagePermission, Page, Revision, Site
 
+from forms.models import (
+    CampaignEntry,
+    InterviewPage,
+    Letter,
+    LetterBoxPage,
+    LetterComment,
+    LetterEvent,
+    SurveyPage,
+)
 from home.demo import units
 from home.models import Organisation
 from subsite_pages.models import ArticlePage, BranchHomePage, UnitHomePage
@@ -25,6 +34,11 @@ COUNTED = (
     get_image_model(),
     get_document_model(),
     get_user_model(),
+    LetterBoxPage,
+    Letter,
+    LetterEvent,
+    LetterComment,
+    CampaignEntry,
 )
 
 
@@ -53,6 +67,25 @@ def test_seed_demo_builds_the_group_and_is_idempotent(group):
     assert User.objects.filter(username="admin", is_superuser=True).exists()
     for username in ("portal_admin", "portal_editor", "jyj_admin", "jyj_editor", "lancun_editor"):
         assert User.objects.get(username=username).groups.exists(), username
+
+    # 政民互动: roles, boxes on the portal and every unit, letters in every state.
+    assert User.objects.get(username="dispatcher").groups.filter(name="政民互动受理员").exists()
+    assert User.objects.get(username="supervisor").groups.filter(name="政民互动督办员").exists()
+    assert LetterBoxPage.objects.filter(handling_organisation__label="jyj").exists()
+    assert set(Letter.objects.values_list("state", flat=True)) == set(Letter.State.values)
+    assert Letter.objects.open().overdue().exists()
+    assert Letter.objects.published().exists()
+    assert Letter.objects.filter(rating__isnull=False).exists()
+    assert Letter.objects.filter(state="closed", on_time=False).exists()
+    campaign_entries = CampaignEntry.objects.filter(page__slug="xcxc")
+    assert campaign_entries.count() == 1100
+    assert campaign_entries.filter(letter__isnull=False).count() == 460
+    assert campaign_entries.filter(adopted=True).count() == 87
+    survey = SurveyPage.objects.get(slug="zxdc")
+    assert survey.get_submission_class().objects.filter(page=survey).count() == 640
+    interview = InterviewPage.objects.get(slug="xfzx")
+    audio = interview.media[0].value["file"]
+    assert audio.file.name.endswith(".mp3") and audio.file.size > 10_000
 
 
 def test_seed_demo_scale_adds_synthetic_units(group):
