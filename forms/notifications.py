@@ -62,6 +62,8 @@ def after_transition(letter, event):
     from forms.workflow import DISPATCHER_GROUP, SUPERVISOR_GROUP
 
     action = event.action
+    if action == "accept" and letter.state == letter.State.ASSIGNED:
+        action = "assign"  # a unit's own box: accepting hands the letter straight to the unit
     link = _admin_link(letter)
     if (
         action

@@ -45,7 +45,7 @@ class Figures:
 def _aggregates(today):
     return {
         "received": Count("pk"),
-        "accepted": Count("pk", filter=~Q(state=S.REJECTED)),
+        "accepted": Count("pk", filter=~Q(state__in=[S.SUBMITTED, S.REJECTED])),
         "replied": Count("pk", filter=Q(state=S.CLOSED)),
         "on_time": Count("pk", filter=Q(state=S.CLOSED, on_time=True)),
         "open": Count("pk", filter=Q(state__in=Letter.OPEN_STATES)),
@@ -63,7 +63,7 @@ def _aggregates(today):
 def letter_statistics(letters=None, today=None, start=None, end=None):
     """(totals, per-unit rows) over `letters` received between start and end (dates, inclusive).
 
-    Two queries whatever the number of units.
+    Three queries whatever the number of units.
     """
     from django.utils import timezone
 

@@ -477,6 +477,8 @@ def perform(letter_or_id, action, user, note="", **params):
     with transaction.atomic():
         letter = Letter.objects.select_for_update().select_related("box", "unit").get(pk=pk)
         if SYSTEM in transition.roles:
+            if user is not None:
+                raise PermissionDenied("该操作由系统自动执行。")
             role = SYSTEM
         else:
             roles = roles_for(user, letter) & transition.roles

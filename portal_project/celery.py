@@ -18,4 +18,17 @@ app.conf.beat_schedule = {
         "task": "home.tasks.publish_scheduled_pages",
         "schedule": crontab(minute="*"),
     },
+    # Letters (政民互动); the hours are the settings' LETTER_REMINDER_HOUR / LETTER_DIGEST_HOUR.
+    "letters-deadline-reminders": {
+        "task": "forms.tasks.send_deadline_reminders",
+        "schedule": crontab(minute=0, hour=int(os.environ.get("LETTER_REMINDER_HOUR", "8"))),
+    },
+    "letters-escalate-overdue": {
+        "task": "forms.tasks.escalate_overdue",
+        "schedule": crontab(minute=5),
+    },
+    "letters-supervisor-digest": {
+        "task": "forms.tasks.send_supervisor_digest",
+        "schedule": crontab(minute=30, hour=int(os.environ.get("LETTER_DIGEST_HOUR", "8"))),
+    },
 }
