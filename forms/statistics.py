@@ -1,7 +1,7 @@
 """Letter statistics for the public page, the admin and the Excel export: one definition.
 
 - 收件 received: every letter except merged duplicates.
-- 受理 accepted: received and not refused (不予受理).
+- 受理 accepted: screened and taken on (neither waiting for screening nor refused, 不予受理).
 - 答复 replied: closed with an approved reply.
 - 按期答复率 on-time rate: replied on or before the reply due date / replied.
 - 满意率 satisfaction: 非常满意 + 满意 + 基本满意 / rated.

@@ -394,7 +394,7 @@ def find_letter(number, code, ip):
     return letter
 
 
-def rate(letter, rating, comment=""):
+def rate(letter, rating, comment="", ip=None):
     """The citizen rates the reply (once) and may add a comment, shown after moderation."""
     if rating not in Letter.Rating.values:
         raise ValidationError({"rating": "请选择满意度。"})
@@ -406,7 +406,7 @@ def rate(letter, rating, comment=""):
         letter.save(update_fields=["rating", "rated_at"])
         _record(letter, "rate", letter.state, actor=None, role=CITIZEN, note=Letter.Rating(rating).label)
         if comment.strip():
-            add_comment(letter, comment)
+            add_comment(letter, comment, ip=ip)
     return letter
 
 
