@@ -179,6 +179,9 @@ class LetterBoxPage(LetterBoxRoutes, Page):
             extension_days=default.extension_days if self.extension_days is None else self.extension_days,
         )
 
+    def card_summary(self):
+        return f"{self.get_box_kind_display()}：{self.deadline_rule().describe()}"
+
     def type_choices(self):
         labels = dict(LetterType.choices)
         return [(code, labels[code]) for code in self.letter_types.split(",") if code in labels]
@@ -188,6 +191,18 @@ class LetterBoxPage(LetterBoxRoutes, Page):
         from workflows.models import organisation_for_page
 
         return organisation_for_page(self)
+
+
+def interaction_pages(parent):
+    """Live public letter boxes, campaigns, surveys and interviews directly under `parent`."""
+    return (
+        Page.objects.child_of(parent)
+        .live()
+        .public()
+        .type(LetterBoxPage, CampaignPage, SurveyPage, InterviewPage)
+        .specific()
+        .order_by("path")
+    )
 
 
 class LetterQuerySet(models.QuerySet):
@@ -503,6 +518,12 @@ class CampaignPage(CampaignServeMixin, AbstractForm):
     def get_submission_class(self):
         return CampaignEntry
 
+    def card_summary(self):
+        state = (
+            "征集中" if self.is_open() else ("征集已结束" if timezone.now() >= self.ends_at else "征集未开始")
+        )
+        return f"意见征集（{state}）：{_period(self.starts_at, self.ends_at)}"
+
     def is_open(self, now=None):
         now = now or timezone.now()
         return self.starts_at <= now < self.ends_at
@@ -537,6 +558,11 @@ class SurveyFormField(AbstractFormField):
     page = ParentalKey("SurveyPage", on_delete=models.CASCADE, related_name="form_fields")
 
 
+def _period(start, end):
+    start, end = timezone.localtime(start), timezone.localtime(end)
+    return f"{start.year}年{start.month}月{start.day}日至{end.year}年{end.month}月{end.day}日"
+
+
 class SurveyPage(SurveyServeMixin, AbstractForm):
     """An online survey (在线调查): answers are counted, results published after it closes."""
 
@@ -568,6 +594,14 @@ class SurveyPage(SurveyServeMixin, AbstractForm):
     def is_open(self, now=None):
         now = now or timezone.now()
         return self.starts_at <= now < self.ends_at
+
+    def card_summary(self):
+        state = (
+            "调查进行中"
+            if self.is_open()
+            else ("调查已结束" if timezone.now() >= self.ends_at else "调查未开始")
+        )
+        return f"在线调查（{state}）：{_period(self.starts_at, self.ends_at)}"
 
 
 # --- Online interviews (在线访谈 / 行风在线) --------------------------------------------------------
@@ -617,6 +651,10 @@ class InterviewPage(Page):
 
     class Meta:
         verbose_name = "在线访谈"
+
+    def card_summary(self):
+        start = timezone.localtime(self.starts_at)
+        return f"{self.status().label}：{start.year}年{start.month}月{start.day}日 {start:%H:%M}"
 
     def status(self, now=None):
         now = now or timezone.now()

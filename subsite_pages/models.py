@@ -47,6 +47,12 @@ def column_articles(column, descendants=False):
     )
 
 
+def _interaction_pages(parent):
+    from forms.models import interaction_pages  # forms pages may live under any home or column
+
+    return list(interaction_pages(parent))
+
+
 def latest_articles(parent, limit):
     """The newest live articles anywhere below `parent`, syndicated ones included."""
     return column_articles(parent, descendants=True)[:limit]
@@ -100,6 +106,7 @@ class UnitHomePage(SiteHomeMixin, Page):
     def get_context(self, request, *args, **kwargs):
         context = super().get_context(request, *args, **kwargs)
         context["profile_pages"] = ContentPage.objects.child_of(self).live().in_menu().order_by("path")
+        context["interaction_pages"] = _interaction_pages(self)
         return context
 
 
@@ -161,6 +168,16 @@ class ColumnPage(Page):
         context["articles"] = Paginator(articles, self.per_page).get_page(request.GET.get("page"))
         context["subcolumns"] = ColumnPage.objects.child_of(self).live().public().order_by("path")
         context["subpages"] = ContentPage.objects.child_of(self).live().public().order_by("path")
+        context["interaction_pages"] = _interaction_pages(self)
+        if context["interaction_pages"]:
+            from forms.models import Letter
+
+            context["latest_replies"] = (
+                Letter.objects.published()
+                .filter(box__path__startswith=self.path)
+                .select_related("box", "unit")
+                .order_by("-replied_at")[:8]
+            )
         return context
 
 

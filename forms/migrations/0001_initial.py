@@ -15,294 +15,918 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     initial = True
 
     dependencies = [
-        ('home', '0004_workdayoverride'),
-        ('wagtailcore', '0097_baselogentry_uuid_action_timestamp_indexes'),
+        ("home", "0004_workdayoverride"),
+        ("wagtailcore", "0097_baselogentry_uuid_action_timestamp_indexes"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
     operations = [
         migrations.CreateModel(
-            name='CampaignPage',
+            name="CampaignPage",
             fields=[
-                ('page_ptr', models.OneToOneField(auto_created=True, on_delete=django.db.models.deletion.CASCADE, parent_link=True, primary_key=True, serialize=False, to='wagtailcore.page')),
-                ('intro', home.rich_text.SanitisedRichTextField(blank=True, verbose_name='征集说明')),
-                ('starts_at', models.DateTimeField(verbose_name='开始时间')),
-                ('ends_at', models.DateTimeField(verbose_name='截止时间')),
-                ('thank_you_text', home.rich_text.SanitisedRichTextField(blank=True, verbose_name='提交成功提示')),
-                ('result_text', home.rich_text.SanitisedRichTextField(blank=True, verbose_name='征集结果说明')),
+                (
+                    "page_ptr",
+                    models.OneToOneField(
+                        auto_created=True,
+                        on_delete=django.db.models.deletion.CASCADE,
+                        parent_link=True,
+                        primary_key=True,
+                        serialize=False,
+                        to="wagtailcore.page",
+                    ),
+                ),
+                ("intro", home.rich_text.SanitisedRichTextField(blank=True, verbose_name="征集说明")),
+                ("starts_at", models.DateTimeField(verbose_name="开始时间")),
+                ("ends_at", models.DateTimeField(verbose_name="截止时间")),
+                (
+                    "thank_you_text",
+                    home.rich_text.SanitisedRichTextField(blank=True, verbose_name="提交成功提示"),
+                ),
+                (
+                    "result_text",
+                    home.rich_text.SanitisedRichTextField(blank=True, verbose_name="征集结果说明"),
+                ),
             ],
             options={
-                'verbose_name': '意见征集',
+                "verbose_name": "意见征集",
             },
-            bases=(wagtail.contrib.forms.models.FormMixin, 'wagtailcore.page'),
+            bases=(wagtail.contrib.forms.models.FormMixin, "wagtailcore.page"),
         ),
         migrations.CreateModel(
-            name='SurveyPage',
+            name="SurveyPage",
             fields=[
-                ('page_ptr', models.OneToOneField(auto_created=True, on_delete=django.db.models.deletion.CASCADE, parent_link=True, primary_key=True, serialize=False, to='wagtailcore.page')),
-                ('intro', home.rich_text.SanitisedRichTextField(blank=True, verbose_name='调查说明')),
-                ('starts_at', models.DateTimeField(verbose_name='开始时间')),
-                ('ends_at', models.DateTimeField(verbose_name='截止时间')),
-                ('thank_you_text', home.rich_text.SanitisedRichTextField(blank=True, verbose_name='提交成功提示')),
-                ('show_results', models.BooleanField(default=True, verbose_name='截止后公布结果')),
+                (
+                    "page_ptr",
+                    models.OneToOneField(
+                        auto_created=True,
+                        on_delete=django.db.models.deletion.CASCADE,
+                        parent_link=True,
+                        primary_key=True,
+                        serialize=False,
+                        to="wagtailcore.page",
+                    ),
+                ),
+                ("intro", home.rich_text.SanitisedRichTextField(blank=True, verbose_name="调查说明")),
+                ("starts_at", models.DateTimeField(verbose_name="开始时间")),
+                ("ends_at", models.DateTimeField(verbose_name="截止时间")),
+                (
+                    "thank_you_text",
+                    home.rich_text.SanitisedRichTextField(blank=True, verbose_name="提交成功提示"),
+                ),
+                ("show_results", models.BooleanField(default=True, verbose_name="截止后公布结果")),
             ],
             options={
-                'verbose_name': '在线调查',
+                "verbose_name": "在线调查",
             },
-            bases=(wagtail.contrib.forms.models.FormMixin, 'wagtailcore.page'),
+            bases=(wagtail.contrib.forms.models.FormMixin, "wagtailcore.page"),
         ),
         migrations.CreateModel(
-            name='CampaignFormField',
+            name="CampaignFormField",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('sort_order', models.IntegerField(blank=True, editable=False, null=True)),
-                ('clean_name', models.CharField(blank=True, default='', help_text='Safe name of the form field, the label converted to ascii_snake_case', max_length=255, verbose_name='name')),
-                ('label', models.CharField(help_text='The label of the form field', max_length=255, verbose_name='label')),
-                ('field_type', models.CharField(choices=[('singleline', 'Single line text'), ('multiline', 'Multi-line text'), ('email', 'Email'), ('number', 'Number'), ('url', 'URL'), ('checkbox', 'Checkbox'), ('checkboxes', 'Checkboxes'), ('dropdown', 'Drop down'), ('multiselect', 'Multiple select'), ('radio', 'Radio buttons'), ('date', 'Date'), ('datetime', 'Date/time'), ('hidden', 'Hidden field')], max_length=16, verbose_name='field type')),
-                ('required', models.BooleanField(default=True, verbose_name='required')),
-                ('choices', models.TextField(blank=True, help_text='Comma or new line separated list of choices. Only applicable in checkboxes, radio and dropdown.', verbose_name='choices')),
-                ('default_value', models.TextField(blank=True, help_text='Default value. Comma or new line separated values supported for checkboxes.', verbose_name='default value')),
-                ('help_text', models.CharField(blank=True, max_length=255, verbose_name='help text')),
-                ('page', modelcluster.fields.ParentalKey(on_delete=django.db.models.deletion.CASCADE, related_name='form_fields', to='forms.campaignpage')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("sort_order", models.IntegerField(blank=True, editable=False, null=True)),
+                (
+                    "clean_name",
+                    models.CharField(
+                        blank=True,
+                        default="",
+                        help_text="Safe name of the form field, the label converted to ascii_snake_case",
+                        max_length=255,
+                        verbose_name="name",
+                    ),
+                ),
+                (
+                    "label",
+                    models.CharField(
+                        help_text="The label of the form field", max_length=255, verbose_name="label"
+                    ),
+                ),
+                (
+                    "field_type",
+                    models.CharField(
+                        choices=[
+                            ("singleline", "Single line text"),
+                            ("multiline", "Multi-line text"),
+                            ("email", "Email"),
+                            ("number", "Number"),
+                            ("url", "URL"),
+                            ("checkbox", "Checkbox"),
+                            ("checkboxes", "Checkboxes"),
+                            ("dropdown", "Drop down"),
+                            ("multiselect", "Multiple select"),
+                            ("radio", "Radio buttons"),
+                            ("date", "Date"),
+                            ("datetime", "Date/time"),
+                            ("hidden", "Hidden field"),
+                        ],
+                        max_length=16,
+                        verbose_name="field type",
+                    ),
+                ),
+                ("required", models.BooleanField(default=True, verbose_name="required")),
+                (
+                    "choices",
+                    models.TextField(
+                        blank=True,
+                        help_text="Comma or new line separated list of choices. Only applicable in checkboxes, radio and dropdown.",
+                        verbose_name="choices",
+                    ),
+                ),
+                (
+                    "default_value",
+                    models.TextField(
+                        blank=True,
+                        help_text="Default value. Comma or new line separated values supported for checkboxes.",
+                        verbose_name="default value",
+                    ),
+                ),
+                ("help_text", models.CharField(blank=True, max_length=255, verbose_name="help text")),
+                (
+                    "page",
+                    modelcluster.fields.ParentalKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="form_fields",
+                        to="forms.campaignpage",
+                    ),
+                ),
             ],
             options={
-                'ordering': ['sort_order'],
-                'abstract': False,
-            },
-        ),
-        migrations.CreateModel(
-            name='InterviewPage',
-            fields=[
-                ('page_ptr', models.OneToOneField(auto_created=True, on_delete=django.db.models.deletion.CASCADE, parent_link=True, primary_key=True, serialize=False, to='wagtailcore.page')),
-                ('starts_at', models.DateTimeField(verbose_name='访谈时间')),
-                ('duration_minutes', models.PositiveSmallIntegerField(default=60, verbose_name='时长（分钟）')),
-                ('intro', home.rich_text.SanitisedRichTextField(blank=True, verbose_name='访谈简介')),
-                ('media', wagtail.fields.StreamField([('paragraph', 0), ('image', 4), ('table', 5), ('attachment', 8), ('media', 13)], blank=True, block_lookup={0: ('home.rich_text.SanitisedRichTextBlock', (), {'features': ['h2', 'h3', 'h4', 'bold', 'italic', 'ol', 'ul', 'hr', 'link', 'document-link'], 'label': '正文'}), 1: ('wagtail.images.blocks.ImageChooserBlock', (), {'label': '图片'}), 2: ('wagtail.blocks.CharBlock', (), {'label': '图片说明', 'max_length': 200, 'required': False}), 3: ('wagtail.blocks.CharBlock', (), {'help_text': '供读屏软件朗读；留空时使用图片说明或图片标题。', 'label': '替代文本', 'max_length': 200, 'required': False}), 4: ('wagtail.blocks.StructBlock', [[('image', 1), ('caption', 2), ('alt_text', 3)]], {}), 5: ('wagtail.contrib.table_block.blocks.TableBlock', (), {'label': '表格'}), 6: ('wagtail.documents.blocks.DocumentChooserBlock', (), {'label': '附件'}), 7: ('wagtail.blocks.CharBlock', (), {'label': '显示名称', 'max_length': 200, 'required': False}), 8: ('wagtail.blocks.StructBlock', [[('document', 6), ('title', 7)]], {}), 9: ('wagtail.documents.blocks.DocumentChooserBlock', (), {'help_text': '上传 mp4/webm 视频或 mp3/ogg/wav 音频。', 'label': '音视频文件'}), 10: ('wagtail.blocks.ChoiceBlock', [], {'choices': [('video', '视频'), ('audio', '音频')], 'label': '类型'}), 11: ('wagtail.blocks.CharBlock', (), {'label': '标题', 'max_length': 200, 'required': False}), 12: ('wagtail.blocks.TextBlock', (), {'label': '文字实录', 'required': False}), 13: ('wagtail.blocks.StructBlock', [[('file', 9), ('kind', 10), ('caption', 11), ('transcript', 12)]], {})}, verbose_name='音视频与图片')),
-                ('transcript', wagtail.fields.StreamField([('turn', 2)], blank=True, block_lookup={0: ('wagtail.blocks.CharBlock', (), {'label': '发言人', 'max_length': 40}), 1: ('wagtail.blocks.TextBlock', (), {'label': '内容'}), 2: ('wagtail.blocks.StructBlock', [[('speaker', 0), ('text', 1)]], {})}, verbose_name='文字实录')),
-                ('organisation', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to='home.organisation', verbose_name='访谈单位')),
-            ],
-            options={
-                'verbose_name': '在线访谈',
-            },
-            bases=('wagtailcore.page',),
-        ),
-        migrations.CreateModel(
-            name='InterviewGuest',
-            fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('sort_order', models.IntegerField(blank=True, editable=False, null=True)),
-                ('name', models.CharField(max_length=30, verbose_name='姓名')),
-                ('position', models.CharField(max_length=60, verbose_name='职务')),
-                ('page', modelcluster.fields.ParentalKey(on_delete=django.db.models.deletion.CASCADE, related_name='guests', to='forms.interviewpage')),
-            ],
-            options={
-                'ordering': ['sort_order'],
-                'abstract': False,
-            },
-        ),
-        migrations.CreateModel(
-            name='Letter',
-            fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('number', models.CharField(blank=True, max_length=20, null=True, unique=True, verbose_name='信件编号')),
-                ('query_code_hash', models.CharField(editable=False, max_length=64)),
-                ('submission_token', models.CharField(editable=False, max_length=64, unique=True)),
-                ('letter_type', models.CharField(choices=[('consult', '咨询'), ('complaint', '投诉'), ('suggestion', '建议'), ('help', '求助'), ('other', '其他')], max_length=12, verbose_name='类型')),
-                ('title', models.CharField(max_length=60, verbose_name='标题')),
-                ('content', models.TextField(max_length=3000, verbose_name='内容')),
-                ('name', models.CharField(max_length=30, verbose_name='姓名')),
-                ('phone', models.CharField(max_length=20, verbose_name='联系电话')),
-                ('email', models.EmailField(blank=True, max_length=254, verbose_name='电子邮箱')),
-                ('address', models.CharField(blank=True, max_length=100, verbose_name='联系地址')),
-                ('consent_publish', models.BooleanField(default=False, verbose_name='同意公开')),
-                ('submitter_ip', models.GenericIPAddressField(blank=True, null=True, verbose_name='来源 IP')),
-                ('sensitive_words', models.CharField(blank=True, max_length=200, verbose_name='含敏感词')),
-                ('state', models.CharField(choices=[('submitted', '待受理'), ('rejected', '不予受理'), ('merged', '已合并'), ('accepted', '已受理待转办'), ('assigned', '办理中'), ('returned', '已退回待重新转办'), ('reply_review', '答复待审核'), ('closed', '已办结')], default='submitted', max_length=16, verbose_name='状态')),
-                ('section', models.CharField(blank=True, max_length=60, verbose_name='承办科室')),
-                ('instruction', models.TextField(blank=True, verbose_name='转办意见')),
-                ('rejection_reason', models.TextField(blank=True, verbose_name='不予受理理由')),
-                ('day_basis', models.CharField(choices=[('workday', '工作日'), ('calendar', '自然日')], max_length=10, verbose_name='计时方式')),
-                ('accept_days', models.PositiveSmallIntegerField(verbose_name='受理时限')),
-                ('reply_days', models.PositiveSmallIntegerField(verbose_name='答复时限')),
-                ('max_extension_days', models.PositiveSmallIntegerField(default=0, verbose_name='可延长时限')),
-                ('extension_days', models.PositiveSmallIntegerField(default=0, verbose_name='已批准延长')),
-                ('extension_requested', models.BooleanField(default=False, verbose_name='已申请延期')),
-                ('extension_reason', models.TextField(blank=True, verbose_name='延期理由')),
-                ('received_at', models.DateTimeField(db_index=True, default=django.utils.timezone.now, verbose_name='来信时间')),
-                ('accepted_at', models.DateTimeField(blank=True, null=True, verbose_name='受理时间')),
-                ('assigned_at', models.DateTimeField(blank=True, null=True, verbose_name='转办时间')),
-                ('accept_due', models.DateField(verbose_name='受理期限')),
-                ('reply_due', models.DateField(db_index=True, verbose_name='答复期限')),
-                ('reply', models.TextField(blank=True, verbose_name='答复内容')),
-                ('replied_at', models.DateTimeField(blank=True, null=True, verbose_name='答复时间')),
-                ('closed_at', models.DateTimeField(blank=True, null=True, verbose_name='办结时间')),
-                ('on_time', models.BooleanField(blank=True, null=True, verbose_name='按期答复')),
-                ('is_public', models.BooleanField(default=False, verbose_name='已公开')),
-                ('rating', models.PositiveSmallIntegerField(blank=True, choices=[(5, '非常满意'), (4, '满意'), (3, '基本满意'), (2, '不满意'), (1, '非常不满意')], null=True, verbose_name='满意度')),
-                ('rated_at', models.DateTimeField(blank=True, null=True, verbose_name='评价时间')),
-                ('supervised', models.BooleanField(default=False, verbose_name='督办')),
-                ('chase_count', models.PositiveSmallIntegerField(default=0, verbose_name='催办次数')),
-                ('escalated', models.BooleanField(default=False, verbose_name='已逾期上报')),
-                ('last_reminded_on', models.DateField(blank=True, null=True, verbose_name='最近提醒日期')),
-                ('merged_into', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='duplicates', to='forms.letter', verbose_name='合并至')),
-                ('reply_approved_by', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL, verbose_name='答复审核人')),
-                ('reply_drafted_by', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL, verbose_name='答复拟稿人')),
-                ('unit', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='letters', to='home.organisation', verbose_name='承办单位')),
-            ],
-            options={
-                'verbose_name': '来信',
-                'verbose_name_plural': '来信',
-                'ordering': ['-received_at', '-pk'],
-            },
-        ),
-        migrations.CreateModel(
-            name='InterviewQuestion',
-            fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('sort_order', models.IntegerField(blank=True, editable=False, null=True)),
-                ('asker', models.CharField(max_length=30, verbose_name='网友昵称')),
-                ('question', models.TextField(verbose_name='提问')),
-                ('answer', models.TextField(blank=True, verbose_name='嘉宾答复')),
-                ('page', modelcluster.fields.ParentalKey(on_delete=django.db.models.deletion.CASCADE, related_name='questions', to='forms.interviewpage')),
-                ('letter', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to='forms.letter', verbose_name='关联来信')),
-            ],
-            options={
-                'ordering': ['sort_order'],
-                'abstract': False,
+                "ordering": ["sort_order"],
+                "abstract": False,
             },
         ),
         migrations.CreateModel(
-            name='CampaignEntry',
+            name="InterviewPage",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('form_data', models.JSONField(encoder=django.core.serializers.json.DjangoJSONEncoder)),
-                ('submit_time', models.DateTimeField(auto_now_add=True, verbose_name='submit time')),
-                ('name', models.CharField(blank=True, max_length=30, verbose_name='姓名')),
-                ('phone', models.CharField(blank=True, max_length=20, verbose_name='联系电话')),
-                ('adopted', models.BooleanField(default=False, verbose_name='已采纳')),
-                ('submitter_ip', models.GenericIPAddressField(blank=True, null=True)),
-                ('page', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, to='wagtailcore.page')),
-                ('letter', models.OneToOneField(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='campaign_entry', to='forms.letter', verbose_name='转办来信')),
+                (
+                    "page_ptr",
+                    models.OneToOneField(
+                        auto_created=True,
+                        on_delete=django.db.models.deletion.CASCADE,
+                        parent_link=True,
+                        primary_key=True,
+                        serialize=False,
+                        to="wagtailcore.page",
+                    ),
+                ),
+                ("starts_at", models.DateTimeField(verbose_name="访谈时间")),
+                (
+                    "duration_minutes",
+                    models.PositiveSmallIntegerField(default=60, verbose_name="时长（分钟）"),
+                ),
+                ("intro", home.rich_text.SanitisedRichTextField(blank=True, verbose_name="访谈简介")),
+                (
+                    "media",
+                    wagtail.fields.StreamField(
+                        [("paragraph", 0), ("image", 4), ("table", 5), ("attachment", 8), ("media", 13)],
+                        blank=True,
+                        block_lookup={
+                            0: (
+                                "home.rich_text.SanitisedRichTextBlock",
+                                (),
+                                {
+                                    "features": [
+                                        "h2",
+                                        "h3",
+                                        "h4",
+                                        "bold",
+                                        "italic",
+                                        "ol",
+                                        "ul",
+                                        "hr",
+                                        "link",
+                                        "document-link",
+                                    ],
+                                    "label": "正文",
+                                },
+                            ),
+                            1: ("wagtail.images.blocks.ImageChooserBlock", (), {"label": "图片"}),
+                            2: (
+                                "wagtail.blocks.CharBlock",
+                                (),
+                                {"label": "图片说明", "max_length": 200, "required": False},
+                            ),
+                            3: (
+                                "wagtail.blocks.CharBlock",
+                                (),
+                                {
+                                    "help_text": "供读屏软件朗读；留空时使用图片说明或图片标题。",
+                                    "label": "替代文本",
+                                    "max_length": 200,
+                                    "required": False,
+                                },
+                            ),
+                            4: (
+                                "wagtail.blocks.StructBlock",
+                                [[("image", 1), ("caption", 2), ("alt_text", 3)]],
+                                {},
+                            ),
+                            5: ("wagtail.contrib.table_block.blocks.TableBlock", (), {"label": "表格"}),
+                            6: ("wagtail.documents.blocks.DocumentChooserBlock", (), {"label": "附件"}),
+                            7: (
+                                "wagtail.blocks.CharBlock",
+                                (),
+                                {"label": "显示名称", "max_length": 200, "required": False},
+                            ),
+                            8: ("wagtail.blocks.StructBlock", [[("document", 6), ("title", 7)]], {}),
+                            9: (
+                                "wagtail.documents.blocks.DocumentChooserBlock",
+                                (),
+                                {
+                                    "help_text": "上传 mp4/webm 视频或 mp3/ogg/wav 音频。",
+                                    "label": "音视频文件",
+                                },
+                            ),
+                            10: (
+                                "wagtail.blocks.ChoiceBlock",
+                                [],
+                                {"choices": [("video", "视频"), ("audio", "音频")], "label": "类型"},
+                            ),
+                            11: (
+                                "wagtail.blocks.CharBlock",
+                                (),
+                                {"label": "标题", "max_length": 200, "required": False},
+                            ),
+                            12: ("wagtail.blocks.TextBlock", (), {"label": "文字实录", "required": False}),
+                            13: (
+                                "wagtail.blocks.StructBlock",
+                                [[("file", 9), ("kind", 10), ("caption", 11), ("transcript", 12)]],
+                                {},
+                            ),
+                        },
+                        verbose_name="音视频与图片",
+                    ),
+                ),
+                (
+                    "transcript",
+                    wagtail.fields.StreamField(
+                        [("turn", 2)],
+                        blank=True,
+                        block_lookup={
+                            0: ("wagtail.blocks.CharBlock", (), {"label": "发言人", "max_length": 40}),
+                            1: ("wagtail.blocks.TextBlock", (), {"label": "内容"}),
+                            2: ("wagtail.blocks.StructBlock", [[("speaker", 0), ("text", 1)]], {}),
+                        },
+                        verbose_name="文字实录",
+                    ),
+                ),
+                (
+                    "organisation",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to="home.organisation",
+                        verbose_name="访谈单位",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': '征集意见',
-                'verbose_name_plural': '征集意见',
+                "verbose_name": "在线访谈",
+            },
+            bases=("wagtailcore.page",),
+        ),
+        migrations.CreateModel(
+            name="InterviewGuest",
+            fields=[
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("sort_order", models.IntegerField(blank=True, editable=False, null=True)),
+                ("name", models.CharField(max_length=30, verbose_name="姓名")),
+                ("position", models.CharField(max_length=60, verbose_name="职务")),
+                (
+                    "page",
+                    modelcluster.fields.ParentalKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="guests",
+                        to="forms.interviewpage",
+                    ),
+                ),
+            ],
+            options={
+                "ordering": ["sort_order"],
+                "abstract": False,
             },
         ),
         migrations.CreateModel(
-            name='LetterAttachment',
+            name="Letter",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('file', models.FileField(max_length=200, storage=forms.models.private_storage, upload_to='letters/%Y/%m/')),
-                ('original_name', models.CharField(max_length=100, verbose_name='文件名')),
-                ('kind', models.CharField(max_length=10, verbose_name='类型')),
-                ('size', models.PositiveIntegerField(verbose_name='大小')),
-                ('letter', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='attachments', to='forms.letter')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "number",
+                    models.CharField(
+                        blank=True, max_length=20, null=True, unique=True, verbose_name="信件编号"
+                    ),
+                ),
+                ("query_code_hash", models.CharField(editable=False, max_length=64)),
+                ("submission_token", models.CharField(editable=False, max_length=64, unique=True)),
+                (
+                    "letter_type",
+                    models.CharField(
+                        choices=[
+                            ("consult", "咨询"),
+                            ("complaint", "投诉"),
+                            ("suggestion", "建议"),
+                            ("help", "求助"),
+                            ("other", "其他"),
+                        ],
+                        max_length=12,
+                        verbose_name="类型",
+                    ),
+                ),
+                ("title", models.CharField(max_length=60, verbose_name="标题")),
+                ("content", models.TextField(max_length=3000, verbose_name="内容")),
+                ("name", models.CharField(max_length=30, verbose_name="姓名")),
+                ("phone", models.CharField(max_length=20, verbose_name="联系电话")),
+                ("email", models.EmailField(blank=True, max_length=254, verbose_name="电子邮箱")),
+                ("address", models.CharField(blank=True, max_length=100, verbose_name="联系地址")),
+                ("consent_publish", models.BooleanField(default=False, verbose_name="同意公开")),
+                ("submitter_ip", models.GenericIPAddressField(blank=True, null=True, verbose_name="来源 IP")),
+                ("sensitive_words", models.CharField(blank=True, max_length=200, verbose_name="含敏感词")),
+                (
+                    "state",
+                    models.CharField(
+                        choices=[
+                            ("submitted", "待受理"),
+                            ("rejected", "不予受理"),
+                            ("merged", "已合并"),
+                            ("accepted", "已受理待转办"),
+                            ("assigned", "办理中"),
+                            ("returned", "已退回待重新转办"),
+                            ("reply_review", "答复待审核"),
+                            ("closed", "已办结"),
+                        ],
+                        default="submitted",
+                        max_length=16,
+                        verbose_name="状态",
+                    ),
+                ),
+                ("section", models.CharField(blank=True, max_length=60, verbose_name="承办科室")),
+                ("instruction", models.TextField(blank=True, verbose_name="转办意见")),
+                ("rejection_reason", models.TextField(blank=True, verbose_name="不予受理理由")),
+                (
+                    "day_basis",
+                    models.CharField(
+                        choices=[("workday", "工作日"), ("calendar", "自然日")],
+                        max_length=10,
+                        verbose_name="计时方式",
+                    ),
+                ),
+                ("accept_days", models.PositiveSmallIntegerField(verbose_name="受理时限")),
+                ("reply_days", models.PositiveSmallIntegerField(verbose_name="答复时限")),
+                (
+                    "max_extension_days",
+                    models.PositiveSmallIntegerField(default=0, verbose_name="可延长时限"),
+                ),
+                ("extension_days", models.PositiveSmallIntegerField(default=0, verbose_name="已批准延长")),
+                ("extension_requested", models.BooleanField(default=False, verbose_name="已申请延期")),
+                ("extension_reason", models.TextField(blank=True, verbose_name="延期理由")),
+                (
+                    "received_at",
+                    models.DateTimeField(
+                        db_index=True, default=django.utils.timezone.now, verbose_name="来信时间"
+                    ),
+                ),
+                ("accepted_at", models.DateTimeField(blank=True, null=True, verbose_name="受理时间")),
+                ("assigned_at", models.DateTimeField(blank=True, null=True, verbose_name="转办时间")),
+                ("accept_due", models.DateField(verbose_name="受理期限")),
+                ("reply_due", models.DateField(db_index=True, verbose_name="答复期限")),
+                ("reply", models.TextField(blank=True, verbose_name="答复内容")),
+                ("replied_at", models.DateTimeField(blank=True, null=True, verbose_name="答复时间")),
+                ("closed_at", models.DateTimeField(blank=True, null=True, verbose_name="办结时间")),
+                ("on_time", models.BooleanField(blank=True, null=True, verbose_name="按期答复")),
+                ("is_public", models.BooleanField(default=False, verbose_name="已公开")),
+                (
+                    "rating",
+                    models.PositiveSmallIntegerField(
+                        blank=True,
+                        choices=[
+                            (5, "非常满意"),
+                            (4, "满意"),
+                            (3, "基本满意"),
+                            (2, "不满意"),
+                            (1, "非常不满意"),
+                        ],
+                        null=True,
+                        verbose_name="满意度",
+                    ),
+                ),
+                ("rated_at", models.DateTimeField(blank=True, null=True, verbose_name="评价时间")),
+                ("supervised", models.BooleanField(default=False, verbose_name="督办")),
+                ("chase_count", models.PositiveSmallIntegerField(default=0, verbose_name="催办次数")),
+                ("escalated", models.BooleanField(default=False, verbose_name="已逾期上报")),
+                ("last_reminded_on", models.DateField(blank=True, null=True, verbose_name="最近提醒日期")),
+                (
+                    "merged_into",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="duplicates",
+                        to="forms.letter",
+                        verbose_name="合并至",
+                    ),
+                ),
+                (
+                    "reply_approved_by",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                        verbose_name="答复审核人",
+                    ),
+                ),
+                (
+                    "reply_drafted_by",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                        verbose_name="答复拟稿人",
+                    ),
+                ),
+                (
+                    "unit",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="letters",
+                        to="home.organisation",
+                        verbose_name="承办单位",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': '来信附件',
-                'verbose_name_plural': '来信附件',
+                "verbose_name": "来信",
+                "verbose_name_plural": "来信",
+                "ordering": ["-received_at", "-pk"],
             },
         ),
         migrations.CreateModel(
-            name='LetterBoxPage',
+            name="InterviewQuestion",
             fields=[
-                ('page_ptr', models.OneToOneField(auto_created=True, on_delete=django.db.models.deletion.CASCADE, parent_link=True, primary_key=True, serialize=False, to='wagtailcore.page')),
-                ('box_kind', models.CharField(choices=[('mayor', '市长信箱'), ('director', '部门（镇街）信箱'), ('complaint', '在线投诉'), ('consult', '在线咨询'), ('petition', '网上信访'), ('suggestion', '建言献策')], default='mayor', max_length=12, verbose_name='信箱类型')),
-                ('intro', home.rich_text.SanitisedRichTextField(blank=True, verbose_name='信箱说明')),
-                ('notice', models.TextField(blank=True, default='请如实反映问题，文明用语。涉及诉讼、仲裁、行政复议等法定途径解决的事项，请依法通过相应途径办理。', verbose_name='写信须知')),
-                ('letter_types', models.CharField(default='consult,complaint,suggestion,help,other', help_text='以英文逗号分隔：consult=咨询，complaint=投诉，suggestion=建议，help=求助，other=其他', max_length=100, verbose_name='可选信件类型')),
-                ('day_basis', models.CharField(blank=True, choices=[('workday', '工作日'), ('calendar', '自然日')], help_text='留空按信箱类型的规定。', max_length=10, verbose_name='计时方式')),
-                ('accept_days', models.PositiveSmallIntegerField(blank=True, null=True, validators=[django.core.validators.MinValueValidator(1), django.core.validators.MaxValueValidator(30)], verbose_name='受理时限')),
-                ('reply_days', models.PositiveSmallIntegerField(blank=True, null=True, validators=[django.core.validators.MinValueValidator(1), django.core.validators.MaxValueValidator(90)], verbose_name='答复时限')),
-                ('extension_days', models.PositiveSmallIntegerField(blank=True, null=True, validators=[django.core.validators.MaxValueValidator(30)], verbose_name='可延长时限')),
-                ('public_listing', models.BooleanField(default=True, help_text='勾选后，来信人同意公开且已答复的信件在信箱中公开（个人信息自动隐去）。', verbose_name='公开来信选登')),
-                ('handling_organisation', models.ForeignKey(blank=True, help_text='留空时由主站受理员审查后转办；填写后来信由该单位直接受理和办理。', null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to='home.organisation', verbose_name='承办单位')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("sort_order", models.IntegerField(blank=True, editable=False, null=True)),
+                ("asker", models.CharField(max_length=30, verbose_name="网友昵称")),
+                ("question", models.TextField(verbose_name="提问")),
+                ("answer", models.TextField(blank=True, verbose_name="嘉宾答复")),
+                (
+                    "page",
+                    modelcluster.fields.ParentalKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="questions",
+                        to="forms.interviewpage",
+                    ),
+                ),
+                (
+                    "letter",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to="forms.letter",
+                        verbose_name="关联来信",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': '信箱',
+                "ordering": ["sort_order"],
+                "abstract": False,
             },
-            bases=(wagtail.contrib.routable_page.models.RoutablePageMixin, 'wagtailcore.page'),
+        ),
+        migrations.CreateModel(
+            name="CampaignEntry",
+            fields=[
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("form_data", models.JSONField(encoder=django.core.serializers.json.DjangoJSONEncoder)),
+                ("submit_time", models.DateTimeField(auto_now_add=True, verbose_name="submit time")),
+                ("name", models.CharField(blank=True, max_length=30, verbose_name="姓名")),
+                ("phone", models.CharField(blank=True, max_length=20, verbose_name="联系电话")),
+                ("adopted", models.BooleanField(default=False, verbose_name="已采纳")),
+                ("submitter_ip", models.GenericIPAddressField(blank=True, null=True)),
+                (
+                    "page",
+                    models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, to="wagtailcore.page"),
+                ),
+                (
+                    "letter",
+                    models.OneToOneField(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="campaign_entry",
+                        to="forms.letter",
+                        verbose_name="转办来信",
+                    ),
+                ),
+            ],
+            options={
+                "verbose_name": "征集意见",
+                "verbose_name_plural": "征集意见",
+            },
+        ),
+        migrations.CreateModel(
+            name="LetterAttachment",
+            fields=[
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "file",
+                    models.FileField(
+                        max_length=200, storage=forms.models.private_storage, upload_to="letters/%Y/%m/"
+                    ),
+                ),
+                ("original_name", models.CharField(max_length=100, verbose_name="文件名")),
+                ("kind", models.CharField(max_length=10, verbose_name="类型")),
+                ("size", models.PositiveIntegerField(verbose_name="大小")),
+                (
+                    "letter",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="attachments",
+                        to="forms.letter",
+                    ),
+                ),
+            ],
+            options={
+                "verbose_name": "来信附件",
+                "verbose_name_plural": "来信附件",
+            },
+        ),
+        migrations.CreateModel(
+            name="LetterBoxPage",
+            fields=[
+                (
+                    "page_ptr",
+                    models.OneToOneField(
+                        auto_created=True,
+                        on_delete=django.db.models.deletion.CASCADE,
+                        parent_link=True,
+                        primary_key=True,
+                        serialize=False,
+                        to="wagtailcore.page",
+                    ),
+                ),
+                (
+                    "box_kind",
+                    models.CharField(
+                        choices=[
+                            ("mayor", "市长信箱"),
+                            ("director", "部门（镇街）信箱"),
+                            ("complaint", "在线投诉"),
+                            ("consult", "在线咨询"),
+                            ("petition", "网上信访"),
+                            ("suggestion", "建言献策"),
+                        ],
+                        default="mayor",
+                        max_length=12,
+                        verbose_name="信箱类型",
+                    ),
+                ),
+                ("intro", home.rich_text.SanitisedRichTextField(blank=True, verbose_name="信箱说明")),
+                (
+                    "notice",
+                    models.TextField(
+                        blank=True,
+                        default="请如实反映问题，文明用语。涉及诉讼、仲裁、行政复议等法定途径解决的事项，请依法通过相应途径办理。",
+                        verbose_name="写信须知",
+                    ),
+                ),
+                (
+                    "letter_types",
+                    models.CharField(
+                        default="consult,complaint,suggestion,help,other",
+                        help_text="以英文逗号分隔：consult=咨询，complaint=投诉，suggestion=建议，help=求助，other=其他",
+                        max_length=100,
+                        verbose_name="可选信件类型",
+                    ),
+                ),
+                (
+                    "day_basis",
+                    models.CharField(
+                        blank=True,
+                        choices=[("workday", "工作日"), ("calendar", "自然日")],
+                        help_text="留空按信箱类型的规定。",
+                        max_length=10,
+                        verbose_name="计时方式",
+                    ),
+                ),
+                (
+                    "accept_days",
+                    models.PositiveSmallIntegerField(
+                        blank=True,
+                        null=True,
+                        validators=[
+                            django.core.validators.MinValueValidator(1),
+                            django.core.validators.MaxValueValidator(30),
+                        ],
+                        verbose_name="受理时限",
+                    ),
+                ),
+                (
+                    "reply_days",
+                    models.PositiveSmallIntegerField(
+                        blank=True,
+                        null=True,
+                        validators=[
+                            django.core.validators.MinValueValidator(1),
+                            django.core.validators.MaxValueValidator(90),
+                        ],
+                        verbose_name="答复时限",
+                    ),
+                ),
+                (
+                    "extension_days",
+                    models.PositiveSmallIntegerField(
+                        blank=True,
+                        null=True,
+                        validators=[django.core.validators.MaxValueValidator(30)],
+                        verbose_name="可延长时限",
+                    ),
+                ),
+                (
+                    "public_listing",
+                    models.BooleanField(
+                        default=True,
+                        help_text="勾选后，来信人同意公开且已答复的信件在信箱中公开（个人信息自动隐去）。",
+                        verbose_name="公开来信选登",
+                    ),
+                ),
+                (
+                    "handling_organisation",
+                    models.ForeignKey(
+                        blank=True,
+                        help_text="留空时由主站受理员审查后转办；填写后来信由该单位直接受理和办理。",
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to="home.organisation",
+                        verbose_name="承办单位",
+                    ),
+                ),
+            ],
+            options={
+                "verbose_name": "信箱",
+            },
+            bases=(wagtail.contrib.routable_page.models.RoutablePageMixin, "wagtailcore.page"),
         ),
         migrations.AddField(
-            model_name='letter',
-            name='box',
-            field=models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='letters', to='forms.letterboxpage', verbose_name='信箱'),
+            model_name="letter",
+            name="box",
+            field=models.ForeignKey(
+                on_delete=django.db.models.deletion.PROTECT,
+                related_name="letters",
+                to="forms.letterboxpage",
+                verbose_name="信箱",
+            ),
         ),
         migrations.AddField(
-            model_name='campaignpage',
-            name='forward_box',
-            field=models.ForeignKey(blank=True, help_text='建议转办后作为该信箱的来信办理，按其时限计算。', null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to='forms.letterboxpage', verbose_name='转办所用信箱'),
+            model_name="campaignpage",
+            name="forward_box",
+            field=models.ForeignKey(
+                blank=True,
+                help_text="建议转办后作为该信箱的来信办理，按其时限计算。",
+                null=True,
+                on_delete=django.db.models.deletion.SET_NULL,
+                related_name="+",
+                to="forms.letterboxpage",
+                verbose_name="转办所用信箱",
+            ),
         ),
         migrations.CreateModel(
-            name='LetterComment',
+            name="LetterComment",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('content', models.TextField(max_length=500, verbose_name='评论内容')),
-                ('status', models.CharField(choices=[('pending', '待审核'), ('approved', '已通过'), ('rejected', '未通过')], default='pending', max_length=10, verbose_name='状态')),
-                ('created_at', models.DateTimeField(default=django.utils.timezone.now, verbose_name='提交时间')),
-                ('moderated_at', models.DateTimeField(blank=True, null=True)),
-                ('submitter_ip', models.GenericIPAddressField(blank=True, null=True)),
-                ('letter', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='comments', to='forms.letter')),
-                ('moderated_by', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL)),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("content", models.TextField(max_length=500, verbose_name="评论内容")),
+                (
+                    "status",
+                    models.CharField(
+                        choices=[("pending", "待审核"), ("approved", "已通过"), ("rejected", "未通过")],
+                        default="pending",
+                        max_length=10,
+                        verbose_name="状态",
+                    ),
+                ),
+                (
+                    "created_at",
+                    models.DateTimeField(default=django.utils.timezone.now, verbose_name="提交时间"),
+                ),
+                ("moderated_at", models.DateTimeField(blank=True, null=True)),
+                ("submitter_ip", models.GenericIPAddressField(blank=True, null=True)),
+                (
+                    "letter",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="comments",
+                        to="forms.letter",
+                    ),
+                ),
+                (
+                    "moderated_by",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
             ],
             options={
-                'verbose_name': '来信评论',
-                'verbose_name_plural': '来信评论',
-                'ordering': ['created_at', 'pk'],
+                "verbose_name": "来信评论",
+                "verbose_name_plural": "来信评论",
+                "ordering": ["created_at", "pk"],
             },
         ),
         migrations.CreateModel(
-            name='LetterEvent',
+            name="LetterEvent",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('action', models.CharField(max_length=24, verbose_name='操作')),
-                ('from_state', models.CharField(blank=True, max_length=16, verbose_name='原状态')),
-                ('to_state', models.CharField(max_length=16, verbose_name='新状态')),
-                ('actor_label', models.CharField(blank=True, max_length=30, verbose_name='操作方')),
-                ('note', models.TextField(blank=True, verbose_name='说明')),
-                ('public', models.BooleanField(default=True, verbose_name='来信人可见')),
-                ('created_at', models.DateTimeField(default=django.utils.timezone.now, verbose_name='时间')),
-                ('actor', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL, verbose_name='操作人')),
-                ('from_unit', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to='home.organisation')),
-                ('letter', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='events', to='forms.letter')),
-                ('to_unit', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to='home.organisation')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("action", models.CharField(max_length=24, verbose_name="操作")),
+                ("from_state", models.CharField(blank=True, max_length=16, verbose_name="原状态")),
+                ("to_state", models.CharField(max_length=16, verbose_name="新状态")),
+                ("actor_label", models.CharField(blank=True, max_length=30, verbose_name="操作方")),
+                ("note", models.TextField(blank=True, verbose_name="说明")),
+                ("public", models.BooleanField(default=True, verbose_name="来信人可见")),
+                ("created_at", models.DateTimeField(default=django.utils.timezone.now, verbose_name="时间")),
+                (
+                    "actor",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                        verbose_name="操作人",
+                    ),
+                ),
+                (
+                    "from_unit",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to="home.organisation",
+                    ),
+                ),
+                (
+                    "letter",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE, related_name="events", to="forms.letter"
+                    ),
+                ),
+                (
+                    "to_unit",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to="home.organisation",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': '办理记录',
-                'verbose_name_plural': '办理记录',
-                'ordering': ['created_at', 'pk'],
+                "verbose_name": "办理记录",
+                "verbose_name_plural": "办理记录",
+                "ordering": ["created_at", "pk"],
             },
         ),
         migrations.CreateModel(
-            name='SurveyFormField',
+            name="SurveyFormField",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('sort_order', models.IntegerField(blank=True, editable=False, null=True)),
-                ('clean_name', models.CharField(blank=True, default='', help_text='Safe name of the form field, the label converted to ascii_snake_case', max_length=255, verbose_name='name')),
-                ('label', models.CharField(help_text='The label of the form field', max_length=255, verbose_name='label')),
-                ('field_type', models.CharField(choices=[('singleline', 'Single line text'), ('multiline', 'Multi-line text'), ('email', 'Email'), ('number', 'Number'), ('url', 'URL'), ('checkbox', 'Checkbox'), ('checkboxes', 'Checkboxes'), ('dropdown', 'Drop down'), ('multiselect', 'Multiple select'), ('radio', 'Radio buttons'), ('date', 'Date'), ('datetime', 'Date/time'), ('hidden', 'Hidden field')], max_length=16, verbose_name='field type')),
-                ('required', models.BooleanField(default=True, verbose_name='required')),
-                ('choices', models.TextField(blank=True, help_text='Comma or new line separated list of choices. Only applicable in checkboxes, radio and dropdown.', verbose_name='choices')),
-                ('default_value', models.TextField(blank=True, help_text='Default value. Comma or new line separated values supported for checkboxes.', verbose_name='default value')),
-                ('help_text', models.CharField(blank=True, max_length=255, verbose_name='help text')),
-                ('page', modelcluster.fields.ParentalKey(on_delete=django.db.models.deletion.CASCADE, related_name='form_fields', to='forms.surveypage')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("sort_order", models.IntegerField(blank=True, editable=False, null=True)),
+                (
+                    "clean_name",
+                    models.CharField(
+                        blank=True,
+                        default="",
+                        help_text="Safe name of the form field, the label converted to ascii_snake_case",
+                        max_length=255,
+                        verbose_name="name",
+                    ),
+                ),
+                (
+                    "label",
+                    models.CharField(
+                        help_text="The label of the form field", max_length=255, verbose_name="label"
+                    ),
+                ),
+                (
+                    "field_type",
+                    models.CharField(
+                        choices=[
+                            ("singleline", "Single line text"),
+                            ("multiline", "Multi-line text"),
+                            ("email", "Email"),
+                            ("number", "Number"),
+                            ("url", "URL"),
+                            ("checkbox", "Checkbox"),
+                            ("checkboxes", "Checkboxes"),
+                            ("dropdown", "Drop down"),
+                            ("multiselect", "Multiple select"),
+                            ("radio", "Radio buttons"),
+                            ("date", "Date"),
+                            ("datetime", "Date/time"),
+                            ("hidden", "Hidden field"),
+                        ],
+                        max_length=16,
+                        verbose_name="field type",
+                    ),
+                ),
+                ("required", models.BooleanField(default=True, verbose_name="required")),
+                (
+                    "choices",
+                    models.TextField(
+                        blank=True,
+                        help_text="Comma or new line separated list of choices. Only applicable in checkboxes, radio and dropdown.",
+                        verbose_name="choices",
+                    ),
+                ),
+                (
+                    "default_value",
+                    models.TextField(
+                        blank=True,
+                        help_text="Default value. Comma or new line separated values supported for checkboxes.",
+                        verbose_name="default value",
+                    ),
+                ),
+                ("help_text", models.CharField(blank=True, max_length=255, verbose_name="help text")),
+                (
+                    "page",
+                    modelcluster.fields.ParentalKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="form_fields",
+                        to="forms.surveypage",
+                    ),
+                ),
             ],
             options={
-                'ordering': ['sort_order'],
-                'abstract': False,
+                "ordering": ["sort_order"],
+                "abstract": False,
             },
         ),
         migrations.AddIndex(
-            model_name='letter',
-            index=models.Index(fields=['state', 'unit'], name='forms_lette_state_e483d9_idx'),
+            model_name="letter",
+            index=models.Index(fields=["state", "unit"], name="forms_lette_state_e483d9_idx"),
         ),
         migrations.AddIndex(
-            model_name='letter',
-            index=models.Index(fields=['is_public', 'state'], name='forms_lette_is_publ_14116a_idx'),
+            model_name="letter",
+            index=models.Index(fields=["is_public", "state"], name="forms_lette_is_publ_14116a_idx"),
         ),
     ]
