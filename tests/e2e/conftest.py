@@ -102,6 +102,8 @@ def e2e_server(chromium_executable):
         PORTAL_PORT=str(port),
         DJANGO_SETTINGS_MODULE="portal_project.settings.dev",
         PYTHONUNBUFFERED="1",
+        # Every captcha challenge gets this answer, so the browser can type it.
+        CAPTCHA_TEST_ANSWER="2345",
     )
     log_path = os.path.join(data_dir, "e2e.log")
     manage = [sys.executable, "manage.py"]
