@@ -26,7 +26,9 @@ from wagtail.models import Orderable, Page
 from wagtail.search import index
 
 from forms.campaign_views import CampaignServeMixin, SurveyServeMixin
+from forms.choices import DayBasis, LetterType
 from forms.letterbox_views import LetterBoxRoutes
+from forms.page_forms import LetterBoxPageForm
 from home.blocks import RICH_TEXT_FEATURES, BodyBlock
 from home.masking import mask_name, mask_text
 from home.rich_text import SanitisedRichTextField
@@ -37,19 +39,6 @@ HOST_PAGE_TYPES = [
     "subsite_pages.UnitHomePage",
     "subsite_pages.ColumnPage",
 ]
-
-
-class LetterType(models.TextChoices):
-    CONSULT = "consult", "咨询"
-    COMPLAINT = "complaint", "投诉"
-    SUGGESTION = "suggestion", "建议"
-    HELP = "help", "求助"
-    OTHER = "other", "其他"
-
-
-class DayBasis(models.TextChoices):
-    WORKDAY = "workday", "工作日"
-    CALENDAR = "calendar", "自然日"
 
 
 @dataclass(frozen=True)
@@ -102,7 +91,6 @@ class LetterBoxPage(LetterBoxRoutes, Page):
         "可选信件类型",
         max_length=100,
         default=",".join(LetterType.values),
-        help_text="以英文逗号分隔：" + "，".join(f"{v}={label}" for v, label in LetterType.choices),
     )
     handling_organisation = models.ForeignKey(
         "home.Organisation",
@@ -151,6 +139,7 @@ class LetterBoxPage(LetterBoxRoutes, Page):
 
     parent_page_types = HOST_PAGE_TYPES
     subpage_types = []
+    base_form_class = LetterBoxPageForm
 
     class Meta:
         verbose_name = "信箱"
@@ -326,6 +315,7 @@ class Letter(models.Model):
     chase_count = models.PositiveSmallIntegerField("催办次数", default=0)
     escalated = models.BooleanField("已逾期上报", default=False)
     last_reminded_on = models.DateField("最近提醒日期", null=True, blank=True)
+    anonymised = models.BooleanField("个人信息已清除", default=False)
 
     objects = LetterQuerySet.as_manager()
 

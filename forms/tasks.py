@@ -251,3 +251,9 @@ def send_supervisor_digest():
     subject, body = digest_text()
     messages = [(subject, body, settings.DEFAULT_FROM_EMAIL, [address]) for address in recipients]
     return _send_all(messages, "督办简报")
+
+
+@shared_task
+def anonymise_old_letters():
+    """Nightly: erase the personal data of letters closed longer ago than LETTER_RETENTION_DAYS."""
+    return workflow.anonymise_old_letters()

@@ -696,3 +696,41 @@ def save_reply_draft(letter, user, text):
     letter.reply_drafted_by = user
     letter.save(update_fields=["reply", "reply_drafted_by"])
     return letter
+
+
+# --- Retention ------------------------------------------------------------------------------------
+
+
+def anonymise_old_letters(retention_days=None, today=None):
+    """Personal data is kept only as long as it is needed: letters closed more than
+    LETTER_RETENTION_DAYS ago lose the writer's contact data and attachments, and their text
+    keeps only the masked form. The case, its history and its figures stay."""
+    from home.masking import mask_text
+
+    retention_days = settings.LETTER_RETENTION_DAYS if retention_days is None else retention_days
+    today = today or timezone.localdate()
+    cutoff = today - timedelta(days=retention_days)
+    letters = Letter.objects.filter(
+        state__in=[S.CLOSED, S.REJECTED, S.MERGED], closed_at__date__lt=cutoff, anonymised=False
+    )
+    count = 0
+    for letter in letters.iterator():
+        with transaction.atomic():
+            names = [letter.name]
+            letter.title = mask_text(letter.title, names=names)
+            letter.content = mask_text(letter.content, names=names)
+            letter.reply = mask_text(letter.reply, names=names)
+            letter.name = "（已清除）"
+            letter.phone = letter.email = letter.address = ""
+            letter.submitter_ip = None
+            letter.anonymised = True
+            letter.save()
+            for attachment in letter.attachments.all():
+                attachment.file.delete(save=False)
+                attachment.delete()
+            for comment in letter.comments.all():
+                comment.content = mask_text(comment.content, names=names)
+                comment.submitter_ip = None
+                comment.save(update_fields=["content", "submitter_ip"])
+        count += 1
+    return count

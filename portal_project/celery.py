@@ -31,4 +31,8 @@ app.conf.beat_schedule = {
         "task": "forms.tasks.send_supervisor_digest",
         "schedule": crontab(minute=30, hour=int(os.environ.get("LETTER_DIGEST_HOUR", "8"))),
     },
+    "letters-erase-personal-data": {
+        "task": "forms.tasks.anonymise_old_letters",
+        "schedule": crontab(minute=15, hour=3),
+    },
 }

@@ -268,3 +268,5 @@ def require_secret_key():
 LETTER_REMINDER_HOUR = int(env("LETTER_REMINDER_HOUR", "8"))  # daily due-date reminders at HH:00
 LETTER_DIGEST_HOUR = int(env("LETTER_DIGEST_HOUR", "8"))  # the supervisors' digest at HH:30
 LETTER_REMIND_DAYS_BEFORE = int(env("LETTER_REMIND_DAYS_BEFORE", "2"))  # calendar days before due
+# Days after closure when a letter's personal data is erased (the case and its figures stay).
+LETTER_RETENTION_DAYS = int(env("LETTER_RETENTION_DAYS", "1095"))
