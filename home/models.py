@@ -17,6 +17,8 @@ INTERACTION_PAGE_TYPES = [
     "forms.SurveyPage",
     "forms.InterviewPage",
 ]
+# Service hall and guides (services app): the hall on the portal or a branch, guides on unit sites.
+SERVICE_PAGE_TYPES = ["services.ServiceHallPage", "services.ServiceItemPage"]
 
 hex_colour = RegexValidator(r"^#[0-9a-fA-F]{6}$", "请填写形如 #1f4e8c 的颜色值。")
 hostname_label = RegexValidator(
@@ -227,6 +229,7 @@ class HomePage(Page):
         "subsite_pages.ContentPage",
         "subsite_pages.SitemapPage",
         *INTERACTION_PAGE_TYPES,
+        *SERVICE_PAGE_TYPES,
     ]
     max_count = 1
 

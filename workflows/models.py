@@ -92,6 +92,10 @@ class UnitReviewTask(Task):
             content = task_state.revision.as_object() if task_state.revision_id else obj
             if check_page(content).blocking:
                 raise PermissionDenied("内容含有禁止使用的错敏词，不能审核通过，请退回修改。")
+            # Page types with their own publishing rules (e.g. complete 办事指南) say what blocks them.
+            blockers = getattr(content, "publish_blockers", None)
+            if blockers and (reasons := blockers()):
+                raise PermissionDenied(" ".join(reasons) + "请退回修改。")
         return super().on_action(task_state, user, action_name, **kwargs)
 
     def get_task_states_user_can_moderate(self, user, **kwargs):

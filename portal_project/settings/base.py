@@ -40,6 +40,7 @@ INSTALLED_APPS = [
     "subsite_pages",
     "workflows",
     "forms",
+    "services",
     "wagtail.contrib.forms",
     "wagtail.contrib.routable_page",
     "wagtail.contrib.redirects",
