@@ -19,6 +19,13 @@ INTERACTION_PAGE_TYPES = [
 ]
 # Service hall and guides (services app): the hall on the portal or a branch, guides on unit sites.
 SERVICE_PAGE_TYPES = ["services.ServiceHallPage", "services.ServiceItemPage"]
+# Disclosure pages (disclosure app): documents, guides, catalogues and key projects.
+DISCLOSURE_PAGE_TYPES = [
+    "disclosure.DisclosureDocumentPage",
+    "disclosure.DisclosureGuidePage",
+    "disclosure.DisclosureCataloguePage",
+    "disclosure.KeyProjectPage",
+]
 
 hex_colour = RegexValidator(r"^#[0-9a-fA-F]{6}$", "请填写形如 #1f4e8c 的颜色值。")
 hostname_label = RegexValidator(
@@ -230,6 +237,7 @@ class HomePage(Page):
         "subsite_pages.SitemapPage",
         *INTERACTION_PAGE_TYPES,
         *SERVICE_PAGE_TYPES,
+        *DISCLOSURE_PAGE_TYPES,
     ]
     max_count = 1
 

@@ -48,6 +48,7 @@ UNIT_COLUMNS = [
     ("gzdt", "工作动态", ColumnPage.Kind.NEWS, False),
     ("tzgg", "通知公告", ColumnPage.Kind.NOTICE, False),
     ("zcwj", "政策文件", ColumnPage.Kind.POLICY, False),
+    ("zwgk", "政务公开", ColumnPage.Kind.DISCLOSURE, False),
 ]
 DEFAULT_COLUMNS = {
     Organisation.Kind.PORTAL: PORTAL_COLUMNS,

@@ -14,7 +14,7 @@ from wagtail.models import Orderable, Page
 from wagtail.search import index
 
 from home.blocks import RICH_TEXT_FEATURES, BodyBlock
-from home.models import INTERACTION_PAGE_TYPES, SERVICE_PAGE_TYPES
+from home.models import DISCLOSURE_PAGE_TYPES, INTERACTION_PAGE_TYPES, SERVICE_PAGE_TYPES
 from home.rich_text import SanitisedRichTextField
 from subsite_pages.forms import ArticlePageForm, ContentPageForm
 
@@ -81,6 +81,7 @@ class BranchHomePage(SiteHomeMixin, Page):
         "subsite_pages.SitemapPage",
         *INTERACTION_PAGE_TYPES,
         *SERVICE_PAGE_TYPES,
+        *DISCLOSURE_PAGE_TYPES,
     ]
 
     class Meta:
@@ -100,6 +101,7 @@ class UnitHomePage(SiteHomeMixin, Page):
         "subsite_pages.SitemapPage",
         *INTERACTION_PAGE_TYPES,
         *SERVICE_PAGE_TYPES,
+        *DISCLOSURE_PAGE_TYPES,
     ]
 
     class Meta:
@@ -151,6 +153,7 @@ class ColumnPage(Page):
         "subsite_pages.ContentPage",
         *INTERACTION_PAGE_TYPES,
         *SERVICE_PAGE_TYPES,
+        *DISCLOSURE_PAGE_TYPES,
     ]
 
     class Meta:

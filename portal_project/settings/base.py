@@ -41,6 +41,7 @@ INSTALLED_APPS = [
     "workflows",
     "forms",
     "services",
+    "disclosure",
     "wagtail.contrib.forms",
     "wagtail.contrib.routable_page",
     "wagtail.contrib.redirects",
