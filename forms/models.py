@@ -56,9 +56,16 @@ class DeadlineRule:
         return text + "。"
 
 
+class PrivateStorage(FileSystemStorage):
+    """Files that have no public address: they are streamed only by permission-checked views."""
+
+    def url(self, name):
+        raise ValueError("私有文件没有公开地址，只能通过有权限检查的下载视图获取。")
+
+
 def private_storage():
     """Citizens' attachments never sit under MEDIA_ROOT, which the web server may publish."""
-    return FileSystemStorage(location=settings.PRIVATE_MEDIA_ROOT, base_url=None)
+    return PrivateStorage(location=settings.PRIVATE_MEDIA_ROOT)
 
 
 class LetterBoxPage(LetterBoxRoutes, Page):

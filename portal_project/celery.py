@@ -35,4 +35,9 @@ app.conf.beat_schedule = {
         "task": "forms.tasks.anonymise_old_letters",
         "schedule": crontab(minute=15, hour=3),
     },
+    # Online service hall (网上办事): overdue applications, to the department head and supervisors.
+    "services-notify-overdue": {
+        "task": "services.tasks.notify_overdue_steps",
+        "schedule": crontab(minute=10),
+    },
 }

@@ -250,7 +250,8 @@ class ApplicationQuerySet(models.QuerySet):
     def overdue(self, today=None):
         today = today or timezone.localdate()
         return self.filter(
-            Q(state__in=Application.CLOCK_STATES, promised_due__lt=today)
+            Q(state=Application.State.SUBMITTED, precheck_due__lt=today)
+            | Q(state__in=Application.CLOCK_STATES, promised_due__lt=today)
             | Q(state=Application.State.IN_REVIEW, step_due__lt=today)
         )
 

@@ -361,8 +361,8 @@ def find_application(receipt_number, id_tail, ip):
 
 def applicant_action(application, action, note="", files_by_slot=None, rating=None):
     """resubmit / withdraw / rate, by the applicant (already identified by receipt + ID tail)."""
-    transition = TRANSITIONS[action]
-    if APPLICANT not in transition.roles or action == "submit":
+    transition = TRANSITIONS.get(action)
+    if transition is None or APPLICANT not in transition.roles or action == "submit":
         raise TransitionError("未知的操作。")
     with transaction.atomic():
         application = Application.objects.select_for_update().get(pk=application.pk)
@@ -454,7 +454,8 @@ def perform(application_or_id, action, user, note="", **params):
         if transition.target is not None:
             application.state = transition.target
         application.save()
-        _record(application, action, from_state, user, sorted(roles)[0], note=note, **step)
+        role = next(role for role in (CLERK, APPROVER, SUPERVISOR) if role in roles)
+        _record(application, action, from_state, user, role, note=note, **step)
     return application
 
 
@@ -486,8 +487,10 @@ def _route(application, user, note, assignee=None, post="", due=None):
     if not post:
         raise ValidationError({"post": "请填写承办岗位，如“审核岗”“审批岗”。"})
     today = timezone.localdate()
-    due = due or application.promised_due
-    if due < today or (application.promised_due and due > application.promised_due):
+    # Past the promised date the case must still move on: the step may then run until today.
+    latest = max(application.promised_due, today) if application.promised_due else None
+    due = due or latest or today
+    if due < today or (latest and due > latest):
         raise ValidationError({"due": "本环节期限应在今天和承诺办结日期之间。"})
     application.assignee = assignee
     application.step_post = post
