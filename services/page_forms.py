@@ -5,10 +5,14 @@ from wagtail.admin.forms import WagtailAdminPageForm
 
 
 class ServiceItemPageForm(WagtailAdminPageForm):
+    # Every editor button that publishes or sends the guide for review: 发布, 提交审核, 重新开始审核
+    # (restart-workflow, offered to the submitter after 退回修改) and 审核通过.
+    SENDING_ACTIONS = ("action-publish", "action-submit", "action-restart-workflow")
+
     def _is_publishing(self):
         data = self.data
         approving = data.get("action-workflow-action") and data.get("workflow-action-name") == "approve"
-        return bool(data.get("action-publish") or data.get("action-submit") or approving)
+        return bool(approving or any(data.get(name) for name in self.SENDING_ACTIONS))
 
     def clean(self):
         cleaned = super().clean()
