@@ -3,6 +3,19 @@
 from home.models import Organisation
 from subsite_pages.models import ColumnPage, latest_articles
 
+SERVICE_TILE = "wsbs"  # the 网上办事 entry tile shows the hall's public figures
+
+
+def _service_hall(column):
+    """(hall_counts(), the live hall under the 网上办事 column or None): a fixed number of queries."""
+    from services.models import ServiceHallPage
+    from services.workflow import hall_counts
+
+    if column is None:
+        return None, None
+    hall = ServiceHallPage.objects.live().public().descendant_of(column).order_by("path").first()
+    return hall_counts(), hall
+
 
 def portal_home_context(home, request):
     columns = {column.slug: column for column in ColumnPage.objects.child_of(home).live().public()}
@@ -10,6 +23,9 @@ def portal_home_context(home, request):
     def block(slug, limit):
         column = columns.get(slug)
         return {"column": column, "articles": list(latest_articles(column, limit)) if column else []}
+
+    entry_tiles = [columns[slug] for slug in home.ENTRY_TILES if slug in columns]
+    service_counts, service_hall = _service_hall(columns.get(SERVICE_TILE))
 
     units = list(
         Organisation.objects.exclude(kind=Organisation.Kind.PORTAL)
@@ -21,7 +37,10 @@ def portal_home_context(home, request):
         "notices": block(home.NOTICES, 8),
         "department_news": block(home.DEPARTMENT_NEWS, 8),
         "town_news": block(home.TOWN_NEWS, 8),
-        "entry_tiles": [columns[slug] for slug in home.ENTRY_TILES if slug in columns],
+        "entry_tiles": entry_tiles,
+        "service_tile": SERVICE_TILE,
+        "service_counts": service_counts,
+        "service_hall": service_hall,
         "branches": [unit for unit in units if unit.kind == Organisation.Kind.BRANCH],
         "departments": [unit for unit in units if unit.kind == Organisation.Kind.DEPARTMENT],
         "towns": [unit for unit in units if unit.kind == Organisation.Kind.TOWN],
