@@ -25,6 +25,10 @@ from home.rich_text import SanitisedRichTextField
 UNIT_PAGE_PARENTS = ["subsite_pages.ColumnPage", "subsite_pages.UnitHomePage", "home.HomePage"]
 
 
+def _cn_date(day):
+    return f"{day.year}年{day.month}月{day.day}日" if day else ""
+
+
 class Theme(models.TextChoices):
     """主题分类 (the national catalogue's subject classes)."""
 
@@ -224,6 +228,9 @@ class DisclosureGuidePage(Page):
     class Meta:
         verbose_name = "公开指南"
 
+    def card_summary(self):
+        return f"公开主体、范围、方式和依申请公开办理程序（{_cn_date(self.updated_on)}更新）"
+
 
 class DisclosureCataloguePage(CatalogueRoutes, Page):
     """公开目录: on the portal the whole group's documents, on a unit site that unit's."""
@@ -242,6 +249,13 @@ class DisclosureCataloguePage(CatalogueRoutes, Page):
 
     class Meta:
         verbose_name = "公开目录"
+
+    def card_summary(self):
+        return (
+            "按主题、体裁、年度和有效性检索"
+            + ("全市各单位" if self.group_wide else "本单位")
+            + "主动公开的政府信息"
+        )
 
 
 class KeyProjectPage(Page):
@@ -273,6 +287,11 @@ class KeyProjectPage(Page):
 
     class Meta:
         verbose_name = "重点工程/为民办实事"
+
+    def card_summary(self):
+        latest = self.latest_progress
+        progress = f"，最新进度 {latest.percent}%" if latest else ""
+        return f"{self.get_kind_display()}（{self.year}年）{progress}"
 
     @property
     def latest_progress(self):
@@ -330,7 +349,9 @@ class DisclosureRequest(models.Model):
         ONLINE = "online", "网上获取"
 
     OPEN_STATES = (State.RECEIVED, State.CLARIFICATION, State.CONSULTING)
-    CLOCK_STATES = (State.RECEIVED, State.CONSULTING)
+    # The answer clock runs only while the request is with the unit: 补正 and third-party consultation
+    # pause it (the paused working days are added to the due date when they end).
+    CLOCK_STATES = (State.RECEIVED,)
 
     organisation = models.ForeignKey(
         "home.Organisation",

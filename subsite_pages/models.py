@@ -48,9 +48,23 @@ def column_articles(column, descendants=False):
 
 
 def _interaction_pages(parent):
-    from forms.models import interaction_pages  # forms pages may live under any home or column
+    """Entry pages listed as cards: letter boxes, campaigns, surveys, interviews, the service hall,
+    disclosure catalogues, guides and key projects (every page type with a `card_summary`)."""
+    from disclosure.models import DisclosureCataloguePage, DisclosureGuidePage, KeyProjectPage
+    from forms.models import CampaignPage, InterviewPage, LetterBoxPage, SurveyPage
+    from services.models import ServiceHallPage
 
-    return list(interaction_pages(parent))
+    card_types = (
+        ServiceHallPage,
+        LetterBoxPage,
+        CampaignPage,
+        SurveyPage,
+        InterviewPage,
+        DisclosureCataloguePage,
+        DisclosureGuidePage,
+        KeyProjectPage,
+    )
+    return list(Page.objects.child_of(parent).live().public().type(*card_types).specific().order_by("path"))
 
 
 def latest_articles(parent, limit):
