@@ -418,7 +418,11 @@ def perform(request_or_id, action, user, note="", **params):
     note = (note or "").strip()
     pk = getattr(request_or_id, "pk", request_or_id)
     with transaction.atomic():
-        request = DisclosureRequest.objects.select_for_update().select_related("organisation").get(pk=pk)
+        request = (
+            DisclosureRequest.objects.select_for_update(of=("self",))
+            .select_related("organisation")
+            .get(pk=pk)
+        )
         roles = roles_for(user, request) & transition.roles
         if not roles:
             raise PermissionDenied(f"您无权对该申请进行“{transition.label}”操作。")

@@ -475,7 +475,7 @@ def perform(letter_or_id, action, user, note="", **params):
     note = (note or "").strip()
     pk = getattr(letter_or_id, "pk", letter_or_id)
     with transaction.atomic():
-        letter = Letter.objects.select_for_update().select_related("box", "unit").get(pk=pk)
+        letter = Letter.objects.select_for_update(of=("self",)).select_related("box", "unit").get(pk=pk)
         if SYSTEM in transition.roles:
             if user is not None:
                 raise PermissionDenied("该操作由系统自动执行。")

@@ -40,4 +40,9 @@ app.conf.beat_schedule = {
         "task": "services.tasks.notify_overdue_steps",
         "schedule": crontab(minute=10),
     },
+    # 政务公开: requests due within 5 working days to the unit's officers, overdue ones to supervisors.
+    "disclosure-deadline-reminders": {
+        "task": "disclosure.tasks.remind_disclosure_deadlines",
+        "schedule": crontab(minute=15, hour=8),
+    },
 }

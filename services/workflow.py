@@ -441,7 +441,9 @@ def perform(application_or_id, action, user, note="", **params):
     pk = getattr(application_or_id, "pk", application_or_id)
     with transaction.atomic():
         application = (
-            Application.objects.select_for_update().select_related("organisation", "item").get(pk=pk)
+            Application.objects.select_for_update(of=("self",))
+            .select_related("organisation", "item")
+            .get(pk=pk)
         )
         roles = roles_for(user, application) & transition.roles
         if not roles:

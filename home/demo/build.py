@@ -19,12 +19,16 @@ from wagtail.documents import get_document_model
 from wagtail.images import get_image_model
 from wagtail.models import Site
 
+from disclosure.demo.build import build_disclosure_demo
+from disclosure.workflow import SUPERVISOR_GROUP as DISCLOSURE_SUPERVISOR_GROUP
 from forms.demo.build import build_interaction_demo
 from forms.workflow import DISPATCHER_GROUP, SUPERVISOR_GROUP, ensure_role_groups
 from home.demo import images as demo_images
 from home.demo import units
 from home.models import Organisation, SiteIdentity
 from home.services import UnitSpec, ensure_unit
+from services.demo.build import build_service_demo
+from services.workflow import SUPERVISOR_GROUP as SERVICE_SUPERVISOR_GROUP
 from subsite_pages.models import ArticlePage, ColumnPage, ContentPage
 
 SHANGHAI = ZoneInfo("Asia/Shanghai")
@@ -32,6 +36,9 @@ DEMO_PASSWORD = "Jimo@2026"
 CONTENT_MODULES = ["portal", "branches", "departments_a", "departments_b", "towns"]
 IMAGES_PER_UNIT = 3
 INTERACTION_ROLES = {"dispatcher": DISPATCHER_GROUP, "supervisor": SUPERVISOR_GROUP}
+SERVICE_ROLES = {"service_supervisor": SERVICE_SUPERVISOR_GROUP}
+ROLE_GROUPS = {**INTERACTION_ROLES, **SERVICE_ROLES}
+DISCLOSURE_ROLES = {"disclosure_supervisor": DISCLOSURE_SUPERVISOR_GROUP}
 
 
 def load_content():
@@ -111,6 +118,8 @@ def build_demo(stdout=None, scale=0):
     with override_settings(EMAIL_BACKEND="django.core.mail.backends.locmem.EmailBackend"):
         _ensure_review_queues()
     build_interaction_demo(say)
+    build_service_demo(say)
+    build_disclosure_demo(say)
     say(f"新增信息 {created} 条；共有信息 {ArticlePage.objects.count()} 条。\n")
     return created
 
@@ -309,6 +318,8 @@ def demo_accounts():
         ("portal_editor", "主站信息员", "www", "editor"),
         ("dispatcher", "政民互动受理员（市长公开电话办公室）", None, "dispatcher"),
         ("supervisor", "政民互动督办员（市政府督查室）", None, "supervisor"),
+        ("svc_supervisor", "政务服务监督员（市行政审批服务局）", None, "service_supervisor"),
+        ("gk_supervisor", "政务公开监督员（市政府办公室）", None, "disclosure_supervisor"),
     ]
     for organisation in Organisation.objects.exclude(kind=Organisation.Kind.PORTAL).exclude(
         label__startswith="scale"
@@ -332,8 +343,10 @@ def _ensure_users():
             user.set_password(DEMO_PASSWORD)
             user.is_superuser = user.is_staff = role == "superuser"
             user.save()
-        if role in INTERACTION_ROLES:
-            user.groups.add(Group.objects.get_or_create(name=INTERACTION_ROLES[role])[0])
+        if role in ROLE_GROUPS:
+            user.groups.add(Group.objects.get_or_create(name=ROLE_GROUPS[role])[0])
+        if role in DISCLOSURE_ROLES:
+            user.groups.add(Group.objects.get_or_create(name=DISCLOSURE_ROLES[role])[0])
         if label:
             organisation = organisations[label]
             group = organisation.reviewer_group if role == "reviewer" else organisation.editor_group

@@ -7,6 +7,7 @@ from wagtail.documents import get_document_model
 from wagtail.images import get_image_model
 from wagtail.models import Collection, GroupCollectionPermission, GroupPagePermission, Page, Revision, Site
 
+from disclosure.models import DisclosureDocumentPage, DisclosureRequest, KeyProjectPage, RequestEvent
 from forms.models import (
     CampaignEntry,
     InterviewPage,
@@ -18,6 +19,7 @@ from forms.models import (
 )
 from home.demo import units
 from home.models import Organisation
+from services.models import Application, ApplicationEvent, ServiceHallPage, ServiceItemPage
 from subsite_pages.models import ArticlePage, BranchHomePage, UnitHomePage
 
 pytestmark = pytest.mark.django_db
@@ -39,6 +41,12 @@ COUNTED = (
     LetterEvent,
     LetterComment,
     CampaignEntry,
+    ServiceItemPage,
+    Application,
+    ApplicationEvent,
+    DisclosureDocumentPage,
+    DisclosureRequest,
+    RequestEvent,
 )
 
 
@@ -86,6 +94,28 @@ def test_seed_demo_builds_the_group_and_is_idempotent(group):
     interview = InterviewPage.objects.get(slug="xfzx")
     audio = interview.media[0].value["file"]
     assert audio.file.name.endswith(".mp3") and audio.file.size > 10_000
+
+    # 网上办事: complete guides on the departments' and towns' sites, the hall, every state.
+    guides = ServiceItemPage.objects.live()
+    assert guides.count() >= 60
+    assert guides.values("organisation").distinct().count() >= 12
+    assert all(guide.missing_elements() == [] for guide in guides)
+    assert ServiceHallPage.objects.filter(slug="bsdt", live=True).exists()
+    assert set(Application.objects.values_list("state", flat=True)) == set(Application.State.values)
+    assert Application.objects.overdue().exists()
+    assert User.objects.get(username="svc_supervisor").groups.filter(name="政务服务监督员").exists()
+
+    # 政务公开: a catalogue with unique 索引号, key projects, requests in every state.
+    documents = DisclosureDocumentPage.objects.live()
+    assert documents.count() >= 200
+    numbers = list(documents.values_list("index_number", flat=True))
+    assert None not in numbers and len(set(numbers)) == len(numbers)
+    assert documents.exclude(validity="valid").count() >= 10
+    assert KeyProjectPage.objects.live().count() >= 6
+    states = set(DisclosureRequest.objects.values_list("state", flat=True))
+    assert states == set(DisclosureRequest.State.values)
+    assert DisclosureRequest.objects.overdue().exists()
+    assert User.objects.get(username="gk_supervisor").groups.filter(name="政务公开监督员").exists()
 
 
 def test_seed_demo_scale_adds_synthetic_units(group):
