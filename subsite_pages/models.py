@@ -67,6 +67,20 @@ def _interaction_pages(parent):
     return list(Page.objects.child_of(parent).live().public().type(*card_types).specific().order_by("path"))
 
 
+def _column_entries(column):
+    """Guides on a 办事指南 column, the newest documents on a 政务公开 column."""
+    if column.kind == ColumnPage.Kind.SERVICE:
+        from services.models import ServiceItemPage
+
+        return {"service_items": ServiceItemPage.objects.child_of(column).live().public().order_by("title")}
+    if column.kind == ColumnPage.Kind.DISCLOSURE:
+        from disclosure.models import DisclosureDocumentPage
+
+        documents = DisclosureDocumentPage.objects.child_of(column).live().public()
+        return {"disclosure_documents": documents.order_by("-publish_date", "-pk")[:20]}
+    return {}
+
+
 def latest_articles(parent, limit):
     """The newest live articles anywhere below `parent`, syndicated ones included."""
     return column_articles(parent, descendants=True)[:limit]
@@ -189,6 +203,7 @@ class ColumnPage(Page):
         context["subcolumns"] = ColumnPage.objects.child_of(self).live().public().order_by("path")
         context["subpages"] = ContentPage.objects.child_of(self).live().public().order_by("path")
         context["interaction_pages"] = _interaction_pages(self)
+        context.update(_column_entries(self))
         if context["interaction_pages"]:
             from forms.models import Letter
 

@@ -13,204 +13,661 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     initial = True
 
     dependencies = [
-        ('home', '0004_workdayoverride'),
-        ('wagtailcore', '0097_baselogentry_uuid_action_timestamp_indexes'),
+        ("home", "0004_workdayoverride"),
+        ("wagtailcore", "0097_baselogentry_uuid_action_timestamp_indexes"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
     operations = [
         migrations.CreateModel(
-            name='DisclosureCataloguePage',
+            name="DisclosureCataloguePage",
             fields=[
-                ('page_ptr', models.OneToOneField(auto_created=True, on_delete=django.db.models.deletion.CASCADE, parent_link=True, primary_key=True, serialize=False, to='wagtailcore.page')),
-                ('intro', home.rich_text.SanitisedRichTextField(blank=True, verbose_name='说明')),
-                ('group_wide', models.BooleanField(default=False, help_text='勾选后列出全市各单位的公开信息。', verbose_name='全市汇总')),
-                ('per_page', models.PositiveSmallIntegerField(default=20, verbose_name='每页条数')),
+                (
+                    "page_ptr",
+                    models.OneToOneField(
+                        auto_created=True,
+                        on_delete=django.db.models.deletion.CASCADE,
+                        parent_link=True,
+                        primary_key=True,
+                        serialize=False,
+                        to="wagtailcore.page",
+                    ),
+                ),
+                ("intro", home.rich_text.SanitisedRichTextField(blank=True, verbose_name="说明")),
+                (
+                    "group_wide",
+                    models.BooleanField(
+                        default=False, help_text="勾选后列出全市各单位的公开信息。", verbose_name="全市汇总"
+                    ),
+                ),
+                ("per_page", models.PositiveSmallIntegerField(default=20, verbose_name="每页条数")),
             ],
             options={
-                'verbose_name': '公开目录',
+                "verbose_name": "公开目录",
             },
-            bases=(disclosure.catalogue_views.CatalogueRoutes, 'wagtailcore.page'),
+            bases=(disclosure.catalogue_views.CatalogueRoutes, "wagtailcore.page"),
         ),
         migrations.CreateModel(
-            name='DisclosureDocumentPage',
+            name="DisclosureDocumentPage",
             fields=[
-                ('page_ptr', models.OneToOneField(auto_created=True, on_delete=django.db.models.deletion.CASCADE, parent_link=True, primary_key=True, serialize=False, to='wagtailcore.page')),
-                ('index_number', models.CharField(blank=True, editable=False, max_length=40, null=True, unique=True, verbose_name='索引号')),
-                ('written_date', models.DateField(verbose_name='成文日期')),
-                ('publish_date', models.DateField(default=django.utils.timezone.localdate, verbose_name='发布日期')),
-                ('document_number', models.CharField(blank=True, help_text='如：即政办发〔2026〕12号', max_length=60, verbose_name='文号')),
-                ('theme', models.CharField(choices=[('zhzw', '综合政务'), ('gmjj', '国民经济管理、国有资产监管'), ('czjr', '财政、金融、审计'), ('gtzy', '国土资源、能源'), ('nyls', '农业、林业、水利'), ('gyjt', '工业、交通'), ('smhg', '商贸、海关、旅游'), ('scjg', '市场监管、安全生产监管'), ('cxjs', '城乡建设、环境保护'), ('kjjy', '科技、教育'), ('whgd', '文化、广电、新闻出版'), ('wsty', '卫生、体育'), ('rkjs', '人口与计划生育、妇女儿童工作'), ('ldrs', '劳动、人事、监察'), ('gaaq', '公安、安全、司法'), ('mzfp', '民政、扶贫、救灾'), ('qt', '其他')], max_length=8, verbose_name='主题分类')),
-                ('genre', models.CharField(choices=[('gfxwj', '行政规范性文件'), ('jd', '决定'), ('tz', '通知'), ('gg', '公告'), ('tb', '通报'), ('yj', '意见'), ('gh', '规划计划'), ('bg', '报告'), ('tjsj', '统计数据'), ('rsxx', '人事信息'), ('czyjs', '财政预决算'), ('zcjd', '政策解读'), ('qt', '其他')], max_length=8, verbose_name='体裁分类')),
-                ('keywords', models.CharField(help_text='以空格或逗号分隔', max_length=100, verbose_name='关键词')),
-                ('validity', models.CharField(choices=[('valid', '有效'), ('expired', '失效'), ('repealed', '废止')], default='valid', max_length=10, verbose_name='有效性')),
-                ('repealed_date', models.DateField(blank=True, null=True, verbose_name='废止/失效日期')),
-                ('summary', models.TextField(blank=True, max_length=500, verbose_name='内容概述')),
-                ('body', wagtail.fields.StreamField([('paragraph', 0), ('image', 4), ('table', 5), ('attachment', 8), ('media', 13)], blank=True, block_lookup={0: ('home.rich_text.SanitisedRichTextBlock', (), {'features': ['h2', 'h3', 'h4', 'bold', 'italic', 'ol', 'ul', 'hr', 'link', 'document-link'], 'label': '正文'}), 1: ('wagtail.images.blocks.ImageChooserBlock', (), {'label': '图片'}), 2: ('wagtail.blocks.CharBlock', (), {'label': '图片说明', 'max_length': 200, 'required': False}), 3: ('wagtail.blocks.CharBlock', (), {'help_text': '供读屏软件朗读；留空时使用图片说明或图片标题。', 'label': '替代文本', 'max_length': 200, 'required': False}), 4: ('wagtail.blocks.StructBlock', [[('image', 1), ('caption', 2), ('alt_text', 3)]], {}), 5: ('wagtail.contrib.table_block.blocks.TableBlock', (), {'label': '表格'}), 6: ('wagtail.documents.blocks.DocumentChooserBlock', (), {'label': '附件'}), 7: ('wagtail.blocks.CharBlock', (), {'label': '显示名称', 'max_length': 200, 'required': False}), 8: ('wagtail.blocks.StructBlock', [[('document', 6), ('title', 7)]], {}), 9: ('wagtail.documents.blocks.DocumentChooserBlock', (), {'help_text': '上传 mp4/webm 视频或 mp3/ogg/wav 音频。', 'label': '音视频文件'}), 10: ('wagtail.blocks.ChoiceBlock', [], {'choices': [('video', '视频'), ('audio', '音频')], 'label': '类型'}), 11: ('wagtail.blocks.CharBlock', (), {'label': '标题', 'max_length': 200, 'required': False}), 12: ('wagtail.blocks.TextBlock', (), {'label': '文字实录', 'required': False}), 13: ('wagtail.blocks.StructBlock', [[('file', 9), ('kind', 10), ('caption', 11), ('transcript', 12)]], {})}, verbose_name='正文')),
-                ('interprets', modelcluster.fields.ParentalManyToManyField(blank=True, help_text='本页为政策解读时，选择所解读的文件；文件页面会自动显示本解读。', related_name='interpretations', to='disclosure.disclosuredocumentpage', verbose_name='解读的文件')),
-                ('organisation', models.ForeignKey(null=True, on_delete=django.db.models.deletion.PROTECT, related_name='+', to='home.organisation', verbose_name='发布机构')),
+                (
+                    "page_ptr",
+                    models.OneToOneField(
+                        auto_created=True,
+                        on_delete=django.db.models.deletion.CASCADE,
+                        parent_link=True,
+                        primary_key=True,
+                        serialize=False,
+                        to="wagtailcore.page",
+                    ),
+                ),
+                (
+                    "index_number",
+                    models.CharField(
+                        blank=True,
+                        editable=False,
+                        max_length=40,
+                        null=True,
+                        unique=True,
+                        verbose_name="索引号",
+                    ),
+                ),
+                ("written_date", models.DateField(verbose_name="成文日期")),
+                (
+                    "publish_date",
+                    models.DateField(default=django.utils.timezone.localdate, verbose_name="发布日期"),
+                ),
+                (
+                    "document_number",
+                    models.CharField(
+                        blank=True, help_text="如：即政办发〔2026〕12号", max_length=60, verbose_name="文号"
+                    ),
+                ),
+                (
+                    "theme",
+                    models.CharField(
+                        choices=[
+                            ("zhzw", "综合政务"),
+                            ("gmjj", "国民经济管理、国有资产监管"),
+                            ("czjr", "财政、金融、审计"),
+                            ("gtzy", "国土资源、能源"),
+                            ("nyls", "农业、林业、水利"),
+                            ("gyjt", "工业、交通"),
+                            ("smhg", "商贸、海关、旅游"),
+                            ("scjg", "市场监管、安全生产监管"),
+                            ("cxjs", "城乡建设、环境保护"),
+                            ("kjjy", "科技、教育"),
+                            ("whgd", "文化、广电、新闻出版"),
+                            ("wsty", "卫生、体育"),
+                            ("rkjs", "人口与计划生育、妇女儿童工作"),
+                            ("ldrs", "劳动、人事、监察"),
+                            ("gaaq", "公安、安全、司法"),
+                            ("mzfp", "民政、扶贫、救灾"),
+                            ("qt", "其他"),
+                        ],
+                        max_length=8,
+                        verbose_name="主题分类",
+                    ),
+                ),
+                (
+                    "genre",
+                    models.CharField(
+                        choices=[
+                            ("gfxwj", "行政规范性文件"),
+                            ("jd", "决定"),
+                            ("tz", "通知"),
+                            ("gg", "公告"),
+                            ("tb", "通报"),
+                            ("yj", "意见"),
+                            ("gh", "规划计划"),
+                            ("bg", "报告"),
+                            ("tjsj", "统计数据"),
+                            ("rsxx", "人事信息"),
+                            ("czyjs", "财政预决算"),
+                            ("zcjd", "政策解读"),
+                            ("qt", "其他"),
+                        ],
+                        max_length=8,
+                        verbose_name="体裁分类",
+                    ),
+                ),
+                (
+                    "keywords",
+                    models.CharField(help_text="以空格或逗号分隔", max_length=100, verbose_name="关键词"),
+                ),
+                (
+                    "validity",
+                    models.CharField(
+                        choices=[("valid", "有效"), ("expired", "失效"), ("repealed", "废止")],
+                        default="valid",
+                        max_length=10,
+                        verbose_name="有效性",
+                    ),
+                ),
+                ("repealed_date", models.DateField(blank=True, null=True, verbose_name="废止/失效日期")),
+                ("summary", models.TextField(blank=True, max_length=500, verbose_name="内容概述")),
+                (
+                    "body",
+                    wagtail.fields.StreamField(
+                        [("paragraph", 0), ("image", 4), ("table", 5), ("attachment", 8), ("media", 13)],
+                        blank=True,
+                        block_lookup={
+                            0: (
+                                "home.rich_text.SanitisedRichTextBlock",
+                                (),
+                                {
+                                    "features": [
+                                        "h2",
+                                        "h3",
+                                        "h4",
+                                        "bold",
+                                        "italic",
+                                        "ol",
+                                        "ul",
+                                        "hr",
+                                        "link",
+                                        "document-link",
+                                    ],
+                                    "label": "正文",
+                                },
+                            ),
+                            1: ("wagtail.images.blocks.ImageChooserBlock", (), {"label": "图片"}),
+                            2: (
+                                "wagtail.blocks.CharBlock",
+                                (),
+                                {"label": "图片说明", "max_length": 200, "required": False},
+                            ),
+                            3: (
+                                "wagtail.blocks.CharBlock",
+                                (),
+                                {
+                                    "help_text": "供读屏软件朗读；留空时使用图片说明或图片标题。",
+                                    "label": "替代文本",
+                                    "max_length": 200,
+                                    "required": False,
+                                },
+                            ),
+                            4: (
+                                "wagtail.blocks.StructBlock",
+                                [[("image", 1), ("caption", 2), ("alt_text", 3)]],
+                                {},
+                            ),
+                            5: ("wagtail.contrib.table_block.blocks.TableBlock", (), {"label": "表格"}),
+                            6: ("wagtail.documents.blocks.DocumentChooserBlock", (), {"label": "附件"}),
+                            7: (
+                                "wagtail.blocks.CharBlock",
+                                (),
+                                {"label": "显示名称", "max_length": 200, "required": False},
+                            ),
+                            8: ("wagtail.blocks.StructBlock", [[("document", 6), ("title", 7)]], {}),
+                            9: (
+                                "wagtail.documents.blocks.DocumentChooserBlock",
+                                (),
+                                {
+                                    "help_text": "上传 mp4/webm 视频或 mp3/ogg/wav 音频。",
+                                    "label": "音视频文件",
+                                },
+                            ),
+                            10: (
+                                "wagtail.blocks.ChoiceBlock",
+                                [],
+                                {"choices": [("video", "视频"), ("audio", "音频")], "label": "类型"},
+                            ),
+                            11: (
+                                "wagtail.blocks.CharBlock",
+                                (),
+                                {"label": "标题", "max_length": 200, "required": False},
+                            ),
+                            12: ("wagtail.blocks.TextBlock", (), {"label": "文字实录", "required": False}),
+                            13: (
+                                "wagtail.blocks.StructBlock",
+                                [[("file", 9), ("kind", 10), ("caption", 11), ("transcript", 12)]],
+                                {},
+                            ),
+                        },
+                        verbose_name="正文",
+                    ),
+                ),
+                (
+                    "interprets",
+                    modelcluster.fields.ParentalManyToManyField(
+                        blank=True,
+                        help_text="本页为政策解读时，选择所解读的文件；文件页面会自动显示本解读。",
+                        related_name="interpretations",
+                        to="disclosure.disclosuredocumentpage",
+                        verbose_name="解读的文件",
+                    ),
+                ),
+                (
+                    "organisation",
+                    models.ForeignKey(
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to="home.organisation",
+                        verbose_name="发布机构",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': '公开信息',
-                'verbose_name_plural': '公开信息',
+                "verbose_name": "公开信息",
+                "verbose_name_plural": "公开信息",
             },
-            bases=('wagtailcore.page',),
+            bases=("wagtailcore.page",),
         ),
         migrations.CreateModel(
-            name='DisclosureGuidePage',
+            name="DisclosureGuidePage",
             fields=[
-                ('page_ptr', models.OneToOneField(auto_created=True, on_delete=django.db.models.deletion.CASCADE, parent_link=True, primary_key=True, serialize=False, to='wagtailcore.page')),
-                ('updated_on', models.DateField(default=django.utils.timezone.localdate, verbose_name='更新日期')),
-                ('scope', home.rich_text.SanitisedRichTextField(verbose_name='公开的主体和范围')),
-                ('proactive', home.rich_text.SanitisedRichTextField(verbose_name='主动公开的方式')),
-                ('on_request', home.rich_text.SanitisedRichTextField(verbose_name='依申请公开的办理')),
-                ('fees', home.rich_text.SanitisedRichTextField(blank=True, verbose_name='收费')),
-                ('supervision', home.rich_text.SanitisedRichTextField(verbose_name='监督和救济')),
-                ('office', models.CharField(max_length=100, verbose_name='受理机构')),
-                ('address', models.CharField(max_length=200, verbose_name='地址')),
-                ('office_hours', models.CharField(max_length=100, verbose_name='办公时间')),
-                ('phone', models.CharField(max_length=40, verbose_name='电话')),
-                ('email', models.EmailField(blank=True, max_length=254, verbose_name='电子邮箱')),
-                ('organisation', models.ForeignKey(null=True, on_delete=django.db.models.deletion.PROTECT, related_name='+', to='home.organisation', verbose_name='机构')),
+                (
+                    "page_ptr",
+                    models.OneToOneField(
+                        auto_created=True,
+                        on_delete=django.db.models.deletion.CASCADE,
+                        parent_link=True,
+                        primary_key=True,
+                        serialize=False,
+                        to="wagtailcore.page",
+                    ),
+                ),
+                (
+                    "updated_on",
+                    models.DateField(default=django.utils.timezone.localdate, verbose_name="更新日期"),
+                ),
+                ("scope", home.rich_text.SanitisedRichTextField(verbose_name="公开的主体和范围")),
+                ("proactive", home.rich_text.SanitisedRichTextField(verbose_name="主动公开的方式")),
+                ("on_request", home.rich_text.SanitisedRichTextField(verbose_name="依申请公开的办理")),
+                ("fees", home.rich_text.SanitisedRichTextField(blank=True, verbose_name="收费")),
+                ("supervision", home.rich_text.SanitisedRichTextField(verbose_name="监督和救济")),
+                ("office", models.CharField(max_length=100, verbose_name="受理机构")),
+                ("address", models.CharField(max_length=200, verbose_name="地址")),
+                ("office_hours", models.CharField(max_length=100, verbose_name="办公时间")),
+                ("phone", models.CharField(max_length=40, verbose_name="电话")),
+                ("email", models.EmailField(blank=True, max_length=254, verbose_name="电子邮箱")),
+                (
+                    "organisation",
+                    models.ForeignKey(
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to="home.organisation",
+                        verbose_name="机构",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': '公开指南',
+                "verbose_name": "公开指南",
             },
-            bases=('wagtailcore.page',),
+            bases=("wagtailcore.page",),
         ),
         migrations.CreateModel(
-            name='DisclosureRequest',
+            name="DisclosureRequest",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('receipt_number', models.CharField(blank=True, max_length=24, null=True, unique=True, verbose_name='申请编号')),
-                ('query_code_hash', models.CharField(editable=False, max_length=64)),
-                ('submission_token', models.CharField(editable=False, max_length=64, unique=True)),
-                ('applicant_kind', models.CharField(choices=[('person', '自然人'), ('commercial', '商业企业'), ('research', '科研机构'), ('charity', '社会公益组织'), ('legal_service', '法律服务机构'), ('other_org', '其他组织')], max_length=16, verbose_name='申请人类型')),
-                ('name', models.CharField(max_length=100, verbose_name='姓名/名称')),
-                ('id_number', models.CharField(help_text='身份证号或统一社会信用代码', max_length=30, verbose_name='证件号码')),
-                ('contact_name', models.CharField(blank=True, max_length=30, verbose_name='联系人')),
-                ('phone', models.CharField(max_length=20, verbose_name='联系电话')),
-                ('email', models.EmailField(blank=True, max_length=254, verbose_name='电子邮箱')),
-                ('address', models.CharField(blank=True, max_length=200, verbose_name='通信地址')),
-                ('description', models.TextField(max_length=2000, verbose_name='所需信息的名称、文号或便于查询的其他特征性描述')),
-                ('delivery', models.CharField(choices=[('paper', '纸质文本'), ('electronic', '电子文本'), ('disc', '光盘')], max_length=12, verbose_name='提供形式')),
-                ('acquisition', models.CharField(choices=[('post', '邮寄'), ('email', '电子邮件'), ('pickup', '当面领取'), ('online', '网上获取')], max_length=12, verbose_name='获取方式')),
-                ('submitter_ip', models.GenericIPAddressField(blank=True, null=True)),
-                ('state', models.CharField(choices=[('received', '办理中'), ('clarification', '待申请人补正'), ('consulting', '征求第三方意见中'), ('answered', '已答复'), ('withdrawn', '申请人撤回')], default='received', max_length=14, verbose_name='状态')),
-                ('received_at', models.DateTimeField(db_index=True, default=django.utils.timezone.now, verbose_name='收到申请时间')),
-                ('clock_start', models.DateField(verbose_name='答复期限起算日')),
-                ('clarification_due', models.DateField(help_text='收到申请之日起 7 个工作日内', verbose_name='补正告知期限')),
-                ('clarification_requested_at', models.DateTimeField(blank=True, null=True, verbose_name='补正告知时间')),
-                ('clarification_request', models.TextField(blank=True, verbose_name='补正内容')),
-                ('clarification_reply', models.TextField(blank=True, verbose_name='申请人补正内容')),
-                ('consultation_started', models.DateField(blank=True, null=True, verbose_name='征求意见开始')),
-                ('paused_workdays', models.PositiveSmallIntegerField(default=0, verbose_name='征求第三方意见不计时（工作日）')),
-                ('extension_days', models.PositiveSmallIntegerField(default=0, verbose_name='延长期限（工作日）')),
-                ('extension_reason', models.TextField(blank=True, verbose_name='延期理由')),
-                ('due_date', models.DateField(db_index=True, verbose_name='答复期限')),
-                ('result', models.CharField(blank=True, max_length=40, verbose_name='办理结果')),
-                ('answer', models.TextField(blank=True, verbose_name='答复内容')),
-                ('answer_document', models.FileField(blank=True, max_length=200, storage=forms.models.private_storage, upload_to='disclosure/answers/%Y/', verbose_name='答复书')),
-                ('answered_at', models.DateTimeField(blank=True, null=True, verbose_name='答复时间')),
-                ('on_time', models.BooleanField(blank=True, null=True, verbose_name='按期答复')),
-                ('handled_by', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL, verbose_name='经办人')),
-                ('organisation', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='disclosure_requests', to='home.organisation', verbose_name='受理机关')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "receipt_number",
+                    models.CharField(
+                        blank=True, max_length=24, null=True, unique=True, verbose_name="申请编号"
+                    ),
+                ),
+                ("query_code_hash", models.CharField(editable=False, max_length=64)),
+                ("submission_token", models.CharField(editable=False, max_length=64, unique=True)),
+                (
+                    "applicant_kind",
+                    models.CharField(
+                        choices=[
+                            ("person", "自然人"),
+                            ("commercial", "商业企业"),
+                            ("research", "科研机构"),
+                            ("charity", "社会公益组织"),
+                            ("legal_service", "法律服务机构"),
+                            ("other_org", "其他组织"),
+                        ],
+                        max_length=16,
+                        verbose_name="申请人类型",
+                    ),
+                ),
+                ("name", models.CharField(max_length=100, verbose_name="姓名/名称")),
+                (
+                    "id_number",
+                    models.CharField(
+                        help_text="身份证号或统一社会信用代码", max_length=30, verbose_name="证件号码"
+                    ),
+                ),
+                ("contact_name", models.CharField(blank=True, max_length=30, verbose_name="联系人")),
+                ("phone", models.CharField(max_length=20, verbose_name="联系电话")),
+                ("email", models.EmailField(blank=True, max_length=254, verbose_name="电子邮箱")),
+                ("address", models.CharField(blank=True, max_length=200, verbose_name="通信地址")),
+                (
+                    "description",
+                    models.TextField(
+                        max_length=2000, verbose_name="所需信息的名称、文号或便于查询的其他特征性描述"
+                    ),
+                ),
+                (
+                    "delivery",
+                    models.CharField(
+                        choices=[("paper", "纸质文本"), ("electronic", "电子文本"), ("disc", "光盘")],
+                        max_length=12,
+                        verbose_name="提供形式",
+                    ),
+                ),
+                (
+                    "acquisition",
+                    models.CharField(
+                        choices=[
+                            ("post", "邮寄"),
+                            ("email", "电子邮件"),
+                            ("pickup", "当面领取"),
+                            ("online", "网上获取"),
+                        ],
+                        max_length=12,
+                        verbose_name="获取方式",
+                    ),
+                ),
+                ("submitter_ip", models.GenericIPAddressField(blank=True, null=True)),
+                (
+                    "state",
+                    models.CharField(
+                        choices=[
+                            ("received", "办理中"),
+                            ("clarification", "待申请人补正"),
+                            ("consulting", "征求第三方意见中"),
+                            ("answered", "已答复"),
+                            ("withdrawn", "申请人撤回"),
+                        ],
+                        default="received",
+                        max_length=14,
+                        verbose_name="状态",
+                    ),
+                ),
+                (
+                    "received_at",
+                    models.DateTimeField(
+                        db_index=True, default=django.utils.timezone.now, verbose_name="收到申请时间"
+                    ),
+                ),
+                ("clock_start", models.DateField(verbose_name="答复期限起算日")),
+                (
+                    "clarification_due",
+                    models.DateField(help_text="收到申请之日起 7 个工作日内", verbose_name="补正告知期限"),
+                ),
+                (
+                    "clarification_requested_at",
+                    models.DateTimeField(blank=True, null=True, verbose_name="补正告知时间"),
+                ),
+                ("clarification_request", models.TextField(blank=True, verbose_name="补正内容")),
+                ("clarification_reply", models.TextField(blank=True, verbose_name="申请人补正内容")),
+                (
+                    "consultation_started",
+                    models.DateField(blank=True, null=True, verbose_name="征求意见开始"),
+                ),
+                (
+                    "paused_workdays",
+                    models.PositiveSmallIntegerField(
+                        default=0, verbose_name="征求第三方意见不计时（工作日）"
+                    ),
+                ),
+                (
+                    "extension_days",
+                    models.PositiveSmallIntegerField(default=0, verbose_name="延长期限（工作日）"),
+                ),
+                ("extension_reason", models.TextField(blank=True, verbose_name="延期理由")),
+                ("due_date", models.DateField(db_index=True, verbose_name="答复期限")),
+                ("result", models.CharField(blank=True, max_length=40, verbose_name="办理结果")),
+                ("answer", models.TextField(blank=True, verbose_name="答复内容")),
+                (
+                    "answer_document",
+                    models.FileField(
+                        blank=True,
+                        max_length=200,
+                        storage=forms.models.private_storage,
+                        upload_to="disclosure/answers/%Y/",
+                        verbose_name="答复书",
+                    ),
+                ),
+                ("answered_at", models.DateTimeField(blank=True, null=True, verbose_name="答复时间")),
+                ("on_time", models.BooleanField(blank=True, null=True, verbose_name="按期答复")),
+                (
+                    "handled_by",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                        verbose_name="经办人",
+                    ),
+                ),
+                (
+                    "organisation",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="disclosure_requests",
+                        to="home.organisation",
+                        verbose_name="受理机关",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': '依申请公开',
-                'verbose_name_plural': '依申请公开',
-                'ordering': ['-received_at', '-pk'],
+                "verbose_name": "依申请公开",
+                "verbose_name_plural": "依申请公开",
+                "ordering": ["-received_at", "-pk"],
             },
         ),
         migrations.CreateModel(
-            name='IndexNumberCounter',
+            name="IndexNumberCounter",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('year', models.PositiveSmallIntegerField()),
-                ('last', models.PositiveIntegerField(default=0)),
-                ('organisation', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='+', to='home.organisation')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("year", models.PositiveSmallIntegerField()),
+                ("last", models.PositiveIntegerField(default=0)),
+                (
+                    "organisation",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE, related_name="+", to="home.organisation"
+                    ),
+                ),
             ],
         ),
         migrations.CreateModel(
-            name='KeyProjectPage',
+            name="KeyProjectPage",
             fields=[
-                ('page_ptr', models.OneToOneField(auto_created=True, on_delete=django.db.models.deletion.CASCADE, parent_link=True, primary_key=True, serialize=False, to='wagtailcore.page')),
-                ('kind', models.CharField(choices=[('key', '重点工程'), ('livelihood', '为民办实事')], default='key', max_length=12, verbose_name='类别')),
-                ('year', models.PositiveSmallIntegerField(verbose_name='年度')),
-                ('investment', models.DecimalField(blank=True, decimal_places=2, max_digits=12, null=True, verbose_name='计划投资（万元）')),
-                ('target', models.TextField(max_length=1000, verbose_name='建设内容和目标')),
-                ('planned_completion', models.DateField(blank=True, null=True, verbose_name='计划完成时间')),
-                ('organisation', models.ForeignKey(null=True, on_delete=django.db.models.deletion.PROTECT, related_name='+', to='home.organisation', verbose_name='责任单位')),
+                (
+                    "page_ptr",
+                    models.OneToOneField(
+                        auto_created=True,
+                        on_delete=django.db.models.deletion.CASCADE,
+                        parent_link=True,
+                        primary_key=True,
+                        serialize=False,
+                        to="wagtailcore.page",
+                    ),
+                ),
+                (
+                    "kind",
+                    models.CharField(
+                        choices=[("key", "重点工程"), ("livelihood", "为民办实事")],
+                        default="key",
+                        max_length=12,
+                        verbose_name="类别",
+                    ),
+                ),
+                ("year", models.PositiveSmallIntegerField(verbose_name="年度")),
+                (
+                    "investment",
+                    models.DecimalField(
+                        blank=True,
+                        decimal_places=2,
+                        max_digits=12,
+                        null=True,
+                        verbose_name="计划投资（万元）",
+                    ),
+                ),
+                ("target", models.TextField(max_length=1000, verbose_name="建设内容和目标")),
+                ("planned_completion", models.DateField(blank=True, null=True, verbose_name="计划完成时间")),
+                (
+                    "organisation",
+                    models.ForeignKey(
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to="home.organisation",
+                        verbose_name="责任单位",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': '重点工程/为民办实事',
+                "verbose_name": "重点工程/为民办实事",
             },
-            bases=('wagtailcore.page',),
+            bases=("wagtailcore.page",),
         ),
         migrations.CreateModel(
-            name='ProjectProgress',
+            name="ProjectProgress",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('sort_order', models.IntegerField(blank=True, editable=False, null=True)),
-                ('reported_on', models.DateField(verbose_name='日期')),
-                ('percent', models.PositiveSmallIntegerField(validators=[django.core.validators.MaxValueValidator(100)], verbose_name='完成进度（%）')),
-                ('text', models.TextField(max_length=500, verbose_name='进展说明')),
-                ('page', modelcluster.fields.ParentalKey(on_delete=django.db.models.deletion.CASCADE, related_name='progress', to='disclosure.keyprojectpage')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("sort_order", models.IntegerField(blank=True, editable=False, null=True)),
+                ("reported_on", models.DateField(verbose_name="日期")),
+                (
+                    "percent",
+                    models.PositiveSmallIntegerField(
+                        validators=[django.core.validators.MaxValueValidator(100)],
+                        verbose_name="完成进度（%）",
+                    ),
+                ),
+                ("text", models.TextField(max_length=500, verbose_name="进展说明")),
+                (
+                    "page",
+                    modelcluster.fields.ParentalKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="progress",
+                        to="disclosure.keyprojectpage",
+                    ),
+                ),
             ],
             options={
-                'ordering': ['sort_order'],
-                'abstract': False,
+                "ordering": ["sort_order"],
+                "abstract": False,
             },
         ),
         migrations.CreateModel(
-            name='RequestEvent',
+            name="RequestEvent",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('action', models.CharField(max_length=24, verbose_name='操作')),
-                ('from_state', models.CharField(blank=True, max_length=14, verbose_name='原状态')),
-                ('to_state', models.CharField(max_length=14, verbose_name='新状态')),
-                ('actor_label', models.CharField(blank=True, max_length=30, verbose_name='操作方')),
-                ('due_date', models.DateField(blank=True, null=True, verbose_name='答复期限')),
-                ('note', models.TextField(blank=True, verbose_name='说明')),
-                ('created_at', models.DateTimeField(default=django.utils.timezone.now, verbose_name='时间')),
-                ('actor', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL, verbose_name='操作人')),
-                ('request', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='events', to='disclosure.disclosurerequest')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("action", models.CharField(max_length=24, verbose_name="操作")),
+                ("from_state", models.CharField(blank=True, max_length=14, verbose_name="原状态")),
+                ("to_state", models.CharField(max_length=14, verbose_name="新状态")),
+                ("actor_label", models.CharField(blank=True, max_length=30, verbose_name="操作方")),
+                ("due_date", models.DateField(blank=True, null=True, verbose_name="答复期限")),
+                ("note", models.TextField(blank=True, verbose_name="说明")),
+                ("created_at", models.DateTimeField(default=django.utils.timezone.now, verbose_name="时间")),
+                (
+                    "actor",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                        verbose_name="操作人",
+                    ),
+                ),
+                (
+                    "request",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="events",
+                        to="disclosure.disclosurerequest",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': '办理记录',
-                'verbose_name_plural': '办理记录',
-                'ordering': ['created_at', 'pk'],
+                "verbose_name": "办理记录",
+                "verbose_name_plural": "办理记录",
+                "ordering": ["created_at", "pk"],
             },
         ),
         migrations.CreateModel(
-            name='AnnualReportFigures',
+            name="AnnualReportFigures",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('year', models.PositiveSmallIntegerField(verbose_name='年度')),
-                ('penalties', models.PositiveIntegerField(default=0, verbose_name='行政处罚本年处理决定数量')),
-                ('enforcement', models.PositiveIntegerField(default=0, verbose_name='行政强制本年处理决定数量')),
-                ('fees_amount', models.DecimalField(decimal_places=2, default=0, max_digits=12, verbose_name='行政事业性收费本年收费金额（万元）')),
-                ('reviews', models.JSONField(blank=True, default=dict, verbose_name='行政复议结果（维持/纠正/其他/尚未审结）')),
-                ('lawsuits', models.JSONField(blank=True, default=dict, verbose_name='行政诉讼结果')),
-                ('notes', models.TextField(blank=True, verbose_name='存在的主要问题及改进情况')),
-                ('organisation', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, to='home.organisation', verbose_name='机构')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("year", models.PositiveSmallIntegerField(verbose_name="年度")),
+                (
+                    "penalties",
+                    models.PositiveIntegerField(default=0, verbose_name="行政处罚本年处理决定数量"),
+                ),
+                (
+                    "enforcement",
+                    models.PositiveIntegerField(default=0, verbose_name="行政强制本年处理决定数量"),
+                ),
+                (
+                    "fees_amount",
+                    models.DecimalField(
+                        decimal_places=2,
+                        default=0,
+                        max_digits=12,
+                        verbose_name="行政事业性收费本年收费金额（万元）",
+                    ),
+                ),
+                (
+                    "reviews",
+                    models.JSONField(
+                        blank=True, default=dict, verbose_name="行政复议结果（维持/纠正/其他/尚未审结）"
+                    ),
+                ),
+                ("lawsuits", models.JSONField(blank=True, default=dict, verbose_name="行政诉讼结果")),
+                ("notes", models.TextField(blank=True, verbose_name="存在的主要问题及改进情况")),
+                (
+                    "organisation",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        to="home.organisation",
+                        verbose_name="机构",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': '年报补充数据',
-                'verbose_name_plural': '年报补充数据',
-                'constraints': [models.UniqueConstraint(fields=('organisation', 'year'), name='one_report_per_unit_year')],
+                "verbose_name": "年报补充数据",
+                "verbose_name_plural": "年报补充数据",
+                "constraints": [
+                    models.UniqueConstraint(fields=("organisation", "year"), name="one_report_per_unit_year")
+                ],
             },
         ),
         migrations.AddIndex(
-            model_name='disclosurerequest',
-            index=models.Index(fields=['state', 'organisation'], name='disclosure__state_fe8d4e_idx'),
+            model_name="disclosurerequest",
+            index=models.Index(fields=["state", "organisation"], name="disclosure__state_fe8d4e_idx"),
         ),
         migrations.AddConstraint(
-            model_name='indexnumbercounter',
-            constraint=models.UniqueConstraint(fields=('organisation', 'year'), name='one_counter_per_unit_year'),
+            model_name="indexnumbercounter",
+            constraint=models.UniqueConstraint(
+                fields=("organisation", "year"), name="one_counter_per_unit_year"
+            ),
         ),
     ]

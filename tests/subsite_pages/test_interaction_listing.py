@@ -38,3 +38,33 @@ def test_a_unit_home_page_shows_its_own_letter_box(client):
     html = client.get("/", HTTP_HOST=host("jyj")).content.decode()
     assert "局长信箱" in html and "/jzxx/" in html
     assert "市长信箱" not in html
+
+
+def test_a_guide_column_lists_its_guides_and_a_disclosure_column_its_newest_documents(client):
+    from datetime import date
+
+    from disclosure.models import DisclosureDocumentPage
+    from subsite_pages.models import ColumnPage
+    from tests.factories.services import add_item
+
+    add_item(title="小学一年级新生入学登记")
+    jyj = Organisation.objects.get(label="jyj")
+    zwgk = ColumnPage.objects.child_of(jyj.site.root_page).get(slug="zwgk")
+    document = DisclosureDocumentPage(
+        title="即墨市教育局2026年部门预算公开",
+        slug="bmys2026",
+        organisation=jyj,
+        written_date=date(2026, 2, 1),
+        publish_date=date(2026, 2, 3),
+        theme="czjr",
+        genre="czyjs",
+        keywords="预算",
+    )
+    zwgk.add_child(instance=document)
+    document.save_revision().publish()
+    document.refresh_from_db()
+
+    guides = client.get("/bszn/", HTTP_HOST=host("jyj")).content.decode()
+    assert "小学一年级新生入学登记" in guides and "暂无信息" not in guides
+    documents = client.get("/zwgk/", HTTP_HOST=host("jyj")).content.decode()
+    assert "即墨市教育局2026年部门预算公开" in documents and document.index_number in documents
