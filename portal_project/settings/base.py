@@ -42,6 +42,7 @@ INSTALLED_APPS = [
     "forms",
     "services",
     "disclosure",
+    "search",
     "wagtail.contrib.forms",
     "wagtail.contrib.routable_page",
     "wagtail.contrib.redirects",
