@@ -189,11 +189,13 @@ else:
         "data_folder_in": str(CELERY_BROKER_DIR / "queue"),
         "data_folder_out": str(CELERY_BROKER_DIR / "queue"),
         "processed_folder": str(CELERY_BROKER_DIR / "processed"),
+        # Broadcast (control) messages would otherwise land in ./control of the working directory.
+        "control_folder": str(CELERY_BROKER_DIR / "control"),
         "store_processed": False,
     }
     CELERY_RESULT_BACKEND = f"file://{VAR_DIR / 'celery-results'}"
     # The file-system broker and result store need their folders before the first message.
-    for folder in ("celery-broker/queue", "celery-broker/processed", "celery-results"):
+    for folder in ("celery-broker/queue", "celery-broker/processed", "celery-broker/control", "celery-results"):
         (VAR_DIR / folder).mkdir(parents=True, exist_ok=True)
 CELERY_TIMEZONE = TIME_ZONE
 CELERY_TASK_ALWAYS_EAGER = env_bool("CELERY_TASK_ALWAYS_EAGER", False)
@@ -273,3 +275,11 @@ LETTER_DIGEST_HOUR = int(env("LETTER_DIGEST_HOUR", "8"))  # the supervisors' dig
 LETTER_REMIND_DAYS_BEFORE = int(env("LETTER_REMIND_DAYS_BEFORE", "2"))  # calendar days before due
 # Days after closure when a letter's personal data is erased (the case and its figures stay).
 LETTER_RETENTION_DAYS = int(env("LETTER_RETENTION_DAYS", "1095"))
+
+
+# Search
+# The site-group search (search/engine.py). "auto": Elasticsearch when ELASTICSEARCH_URL is set
+# (needs the analysis-smartcn plugin), otherwise the database's own full-text index (SQLite FTS5 or
+# PostgreSQL tsvector over jieba-segmented words). "database" forces the latter.
+SEARCH_BACKEND = env("SEARCH_BACKEND", "auto")
+SEARCH_ELASTICSEARCH_INDEX = env("SEARCH_ELASTICSEARCH_INDEX", "jimo_search")
