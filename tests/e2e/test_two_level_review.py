@@ -89,6 +89,9 @@ def test_article_passes_unit_review_and_portal_syndication(new_context, site_url
     rich_text.click()
     editor.keyboard.type(body_text)
     expect(rich_text).to_contain_text(body_text)
+    # Draftail writes its hidden input a moment after typing (stateSaveInterval); on a busy machine
+    # submitting before that saves an empty block, so wait until the value holds the text.
+    expect(body.locator('input[name="body-0-value"]')).to_have_value(re.compile(token))
 
     # The promote tab (Wagtail's zh-Hans label is 推荐) holds the slug and the 信息报送 targets.
     editor.get_by_role("tab", name=re.compile("推荐|推广")).click()
