@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed-$(shell cat requirements.txt requirements-dev.txt | cksum | cut -d' ' -f1)
 
-.PHONY: run test install migrate seed lint check bench clean
+.PHONY: run test install migrate seed lint check bench bench-letters bench-search clean
 
 $(STAMP): requirements.txt requirements-dev.txt
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -38,5 +38,13 @@ check: install
 bench: install
 	$(BIN)/python bench/load.py
 
+bench-letters: install
+	$(BIN)/python bench/letters.py $(BENCH_ARGS)
+
 clean:
 	rm -rf $(VENV) var
+
+# Search relevance (56 queries, starter synonyms) and latency (demo + 50,000 pages, SQLite + PostgreSQL).
+bench-search: install
+	$(BIN)/python bench/search_relevance.py --add-synonyms
+	$(BIN)/python bench/search_latency.py $(BENCH_ARGS)

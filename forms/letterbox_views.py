@@ -144,6 +144,12 @@ class LetterBoxRoutes(RoutablePageMixin):
 
         form = LetterForm(request.POST, request.FILES, box=self)
         if not form.is_valid():
+            # A double click: the twin request may have stored the letter (and used the captcha)
+            # while this one was being checked. Tell the citizen it arrived, not "wrong captcha".
+            if TOKEN.match(token) and (
+                existing := Letter.objects.filter(submission_token=token).only("number").first()
+            ):
+                return self._duplicate(request, existing)
             return self._index(request, form, status=400, files_lost=files_sent)
         data = form.cleaned_data
         identifiers["phone"] = data["phone"]
