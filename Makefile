@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed-$(shell cat requirements.txt requirements-dev.txt | cksum | cut -d' ' -f1)
 
-.PHONY: run test install migrate seed lint check bench bench-letters bench-search clean
+.PHONY: run test install migrate seed lint check bench bench-letters clean
 
 $(STAMP): requirements.txt requirements-dev.txt
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -43,8 +43,3 @@ bench-letters: install
 
 clean:
 	rm -rf $(VENV) var
-
-# Search relevance (56 queries, starter synonyms) and latency (demo + 50,000 pages, SQLite + PostgreSQL).
-bench-search: install
-	$(BIN)/python bench/search_relevance.py --add-synonyms
-	$(BIN)/python bench/search_latency.py $(BENCH_ARGS)
