@@ -24,7 +24,9 @@ class SearchDocument(models.Model):
     # What the row stands for: "<app_label>.<model>:<pk>", unique.
     source = models.CharField(max_length=80, unique=True)
     kind = models.CharField("类型", max_length=12, choices=Kind.choices, db_index=True)
-    site = models.ForeignKey("wagtailcore.Site", null=True, blank=True, on_delete=models.CASCADE, related_name="+")
+    site = models.ForeignKey(
+        "wagtailcore.Site", null=True, blank=True, on_delete=models.CASCADE, related_name="+"
+    )
     organisation = models.ForeignKey(
         "home.Organisation", null=True, blank=True, on_delete=models.CASCADE, related_name="+"
     )
@@ -93,7 +95,9 @@ class QueryLog(models.Model):
     """One search as typed (normalised), for hot searches and analytics."""
 
     query = models.CharField(max_length=100, db_index=True)
-    site = models.ForeignKey("wagtailcore.Site", null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
+    site = models.ForeignKey(
+        "wagtailcore.Site", null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
     scope = models.CharField(max_length=8, default="group")
     results = models.PositiveIntegerField(default=0)
     created_at = models.DateTimeField(default=timezone.now, db_index=True)

@@ -195,7 +195,12 @@ else:
     }
     CELERY_RESULT_BACKEND = f"file://{VAR_DIR / 'celery-results'}"
     # The file-system broker and result store need their folders before the first message.
-    for folder in ("celery-broker/queue", "celery-broker/processed", "celery-broker/control", "celery-results"):
+    for folder in (
+        "celery-broker/queue",
+        "celery-broker/processed",
+        "celery-broker/control",
+        "celery-results",
+    ):
         (VAR_DIR / folder).mkdir(parents=True, exist_ok=True)
 CELERY_TIMEZONE = TIME_ZONE
 CELERY_TASK_ALWAYS_EAGER = env_bool("CELERY_TASK_ALWAYS_EAGER", False)

@@ -6,96 +6,180 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     initial = True
 
     dependencies = [
-        ('home', '0004_workdayoverride'),
-        ('wagtailcore', '0097_baselogentry_uuid_action_timestamp_indexes'),
+        ("home", "0004_workdayoverride"),
+        ("wagtailcore", "0097_baselogentry_uuid_action_timestamp_indexes"),
     ]
 
     operations = [
         migrations.CreateModel(
-            name='Promotion',
+            name="Promotion",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('query', models.CharField(db_index=True, max_length=100, verbose_name='搜索词')),
-                ('title', models.CharField(max_length=200, verbose_name='标题')),
-                ('url', models.CharField(max_length=500, verbose_name='链接')),
-                ('description', models.CharField(blank=True, max_length=300, verbose_name='说明')),
-                ('sort_order', models.PositiveSmallIntegerField(default=0, verbose_name='排序')),
-                ('starts_at', models.DateTimeField(blank=True, null=True, verbose_name='开始时间')),
-                ('ends_at', models.DateTimeField(blank=True, null=True, verbose_name='结束时间')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("query", models.CharField(db_index=True, max_length=100, verbose_name="搜索词")),
+                ("title", models.CharField(max_length=200, verbose_name="标题")),
+                ("url", models.CharField(max_length=500, verbose_name="链接")),
+                ("description", models.CharField(blank=True, max_length=300, verbose_name="说明")),
+                ("sort_order", models.PositiveSmallIntegerField(default=0, verbose_name="排序")),
+                ("starts_at", models.DateTimeField(blank=True, null=True, verbose_name="开始时间")),
+                ("ends_at", models.DateTimeField(blank=True, null=True, verbose_name="结束时间")),
             ],
             options={
-                'verbose_name': '推荐结果',
-                'verbose_name_plural': '推荐结果',
-                'ordering': ['query', 'sort_order', 'pk'],
+                "verbose_name": "推荐结果",
+                "verbose_name_plural": "推荐结果",
+                "ordering": ["query", "sort_order", "pk"],
             },
         ),
         migrations.CreateModel(
-            name='Synonym',
+            name="Synonym",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('words', models.CharField(help_text='用空格或逗号分隔，如：社保 社会保险 社会保障', max_length=300, unique=True, verbose_name='同义词组')),
-                ('enabled', models.BooleanField(default=True, verbose_name='启用')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "words",
+                    models.CharField(
+                        help_text="用空格或逗号分隔，如：社保 社会保险 社会保障",
+                        max_length=300,
+                        unique=True,
+                        verbose_name="同义词组",
+                    ),
+                ),
+                ("enabled", models.BooleanField(default=True, verbose_name="启用")),
             ],
             options={
-                'verbose_name': '同义词',
-                'verbose_name_plural': '同义词',
-                'ordering': ['words'],
+                "verbose_name": "同义词",
+                "verbose_name_plural": "同义词",
+                "ordering": ["words"],
             },
         ),
         migrations.CreateModel(
-            name='QueryLog',
+            name="QueryLog",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('query', models.CharField(db_index=True, max_length=100)),
-                ('scope', models.CharField(default='group', max_length=8)),
-                ('results', models.PositiveIntegerField(default=0)),
-                ('created_at', models.DateTimeField(db_index=True, default=django.utils.timezone.now)),
-                ('site', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to='wagtailcore.site')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("query", models.CharField(db_index=True, max_length=100)),
+                ("scope", models.CharField(default="group", max_length=8)),
+                ("results", models.PositiveIntegerField(default=0)),
+                ("created_at", models.DateTimeField(db_index=True, default=django.utils.timezone.now)),
+                (
+                    "site",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to="wagtailcore.site",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': '搜索记录',
-                'verbose_name_plural': '搜索记录',
+                "verbose_name": "搜索记录",
+                "verbose_name_plural": "搜索记录",
             },
         ),
         migrations.CreateModel(
-            name='ClickLog',
+            name="ClickLog",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('url', models.CharField(max_length=500)),
-                ('position', models.PositiveSmallIntegerField()),
-                ('created_at', models.DateTimeField(default=django.utils.timezone.now)),
-                ('query_log', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='clicks', to='search.querylog')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("url", models.CharField(max_length=500)),
+                ("position", models.PositiveSmallIntegerField()),
+                ("created_at", models.DateTimeField(default=django.utils.timezone.now)),
+                (
+                    "query_log",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="clicks",
+                        to="search.querylog",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': '点击记录',
-                'verbose_name_plural': '点击记录',
+                "verbose_name": "点击记录",
+                "verbose_name_plural": "点击记录",
             },
         ),
         migrations.CreateModel(
-            name='SearchDocument',
+            name="SearchDocument",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('source', models.CharField(max_length=80, unique=True)),
-                ('kind', models.CharField(choices=[('article', '信息'), ('policy', '政策文件'), ('service', '办事指南'), ('interaction', '政民互动'), ('disclosure', '公开目录'), ('convenience', '便民服务')], db_index=True, max_length=12, verbose_name='类型')),
-                ('title', models.CharField(max_length=255, verbose_name='标题')),
-                ('body', models.TextField(blank=True, verbose_name='正文（已遮蔽个人信息）')),
-                ('url', models.CharField(max_length=500, verbose_name='地址')),
-                ('date', models.DateTimeField(blank=True, db_index=True, null=True, verbose_name='日期')),
-                ('title_terms', models.TextField(blank=True)),
-                ('body_terms', models.TextField(blank=True)),
-                ('boost', models.FloatField(default=1.0, verbose_name='权重')),
-                ('updated_at', models.DateTimeField(auto_now=True)),
-                ('organisation', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.CASCADE, related_name='+', to='home.organisation')),
-                ('site', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.CASCADE, related_name='+', to='wagtailcore.site')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("source", models.CharField(max_length=80, unique=True)),
+                (
+                    "kind",
+                    models.CharField(
+                        choices=[
+                            ("article", "信息"),
+                            ("policy", "政策文件"),
+                            ("service", "办事指南"),
+                            ("interaction", "政民互动"),
+                            ("disclosure", "公开目录"),
+                            ("convenience", "便民服务"),
+                        ],
+                        db_index=True,
+                        max_length=12,
+                        verbose_name="类型",
+                    ),
+                ),
+                ("title", models.CharField(max_length=255, verbose_name="标题")),
+                ("body", models.TextField(blank=True, verbose_name="正文（已遮蔽个人信息）")),
+                ("url", models.CharField(max_length=500, verbose_name="地址")),
+                ("date", models.DateTimeField(blank=True, db_index=True, null=True, verbose_name="日期")),
+                ("title_terms", models.TextField(blank=True)),
+                ("body_terms", models.TextField(blank=True)),
+                ("boost", models.FloatField(default=1.0, verbose_name="权重")),
+                ("updated_at", models.DateTimeField(auto_now=True)),
+                (
+                    "organisation",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="+",
+                        to="home.organisation",
+                    ),
+                ),
+                (
+                    "site",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="+",
+                        to="wagtailcore.site",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': '搜索索引条目',
-                'verbose_name_plural': '搜索索引条目',
-                'indexes': [models.Index(fields=['kind', 'site'], name='search_sear_kind_28fdea_idx'), models.Index(fields=['organisation', 'kind'], name='search_sear_organis_8cba1f_idx')],
+                "verbose_name": "搜索索引条目",
+                "verbose_name_plural": "搜索索引条目",
+                "indexes": [
+                    models.Index(fields=["kind", "site"], name="search_sear_kind_28fdea_idx"),
+                    models.Index(fields=["organisation", "kind"], name="search_sear_organis_8cba1f_idx"),
+                ],
             },
         ),
     ]

@@ -29,7 +29,11 @@ def ensure_boxes():
     director = LetterBoxPage.objects.filter(slug="jzxx").first()
     if director is None:
         director = add_box(
-            jyj.site.root_page, "局长信箱", "jzxx", box_kind=LetterBoxPage.Kind.DIRECTOR, handling_organisation=jyj
+            jyj.site.root_page,
+            "局长信箱",
+            "jzxx",
+            box_kind=LetterBoxPage.Kind.DIRECTOR,
+            handling_organisation=jyj,
         )
     petition = LetterBoxPage.objects.filter(slug="wsxf").first()
     if petition is None:

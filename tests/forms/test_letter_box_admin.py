@@ -40,7 +40,9 @@ def test_a_unit_reviewer_adds_a_letter_box_with_chosen_types(client):
     assert box.letter_types == "consult,complaint"
     assert box.type_choices() == [("consult", "咨询"), ("complaint", "投诉")]
     edit = client.get(reverse("wagtailadmin_pages:edit", args=(box.pk,)))
-    ticked = set(re.findall(r'<input[^>]*name="letter_types"[^>]*value="(\w+)"[^>]*checked', edit.content.decode()))
+    ticked = set(
+        re.findall(r'<input[^>]*name="letter_types"[^>]*value="(\w+)"[^>]*checked', edit.content.decode())
+    )
     assert ticked == {"consult", "complaint"}
 
 

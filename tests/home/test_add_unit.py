@@ -38,7 +38,12 @@ def test_add_unit_creates_site_tree_groups_and_collection(client, group):
     assert unit.site.hostname == host("mzj")
     home = unit.site.root_page.specific
     assert isinstance(home, UnitHomePage)
-    assert set(ColumnPage.objects.child_of(home).values_list("slug", flat=True)) == {"gzdt", "tzgg", "zcwj", "zwgk"}
+    assert set(ColumnPage.objects.child_of(home).values_list("slug", flat=True)) == {
+        "gzdt",
+        "tzgg",
+        "zcwj",
+        "zwgk",
+    }
     assert set(ContentPage.objects.child_of(home).values_list("slug", flat=True)) == {"jggk", "ldxx"}
     assert SitemapPage.objects.child_of(home).exists()
     assert unit.editor_group.name == "民政局信息员"
