@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed-$(shell cat requirements.txt requirements-dev.txt | cksum | cut -d' ' -f1)
 
-.PHONY: run test install migrate seed lint check bench bench-letters clean
+.PHONY: run test install migrate seed lint check bench bench-letters bench-search clean
 
 $(STAMP): requirements.txt requirements-dev.txt
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -40,6 +40,11 @@ bench: install
 
 bench-letters: install
 	$(BIN)/python bench/letters.py $(BENCH_ARGS)
+
+# Search relevance (the query set in bench/search_queries.py, starter synonyms) and latency.
+bench-search: install
+	$(BIN)/python bench/search_relevance.py --add-synonyms
+	$(BIN)/python bench/search_latency.py $(BENCH_ARGS)
 
 clean:
 	rm -rf $(VENV) var

@@ -12,6 +12,7 @@ urlpatterns = [
     path("documents/", include(wagtaildocs_urls)),
     path("accessibility/elder-mode/", home_views.toggle_elder_mode, name="elder_mode"),
     path("captcha/<str:challenge_id>.png", captcha.captcha_image, name="captcha_image"),
+    path("search/", include("search.urls")),
 ]
 
 if settings.DEBUG:

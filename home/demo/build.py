@@ -9,15 +9,17 @@ from zoneinfo import ZoneInfo
 
 from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Group
+from django.contrib.contenttypes.models import ContentType
 from django.core.files.base import ContentFile
 from django.core.files.images import ImageFile
 from django.db import transaction
+from django.db.models import F
 from django.test.utils import override_settings
 from django.utils.html import escape
 from openpyxl import Workbook
 from wagtail.documents import get_document_model
 from wagtail.images import get_image_model
-from wagtail.models import Site
+from wagtail.models import Page, Site
 
 from disclosure.demo.build import build_disclosure_demo
 from disclosure.workflow import SUPERVISOR_GROUP as DISCLOSURE_SUPERVISOR_GROUP
@@ -95,8 +97,19 @@ def unit_specs(profiles):
             )
 
 
-def build_demo(stdout=None, scale=0):
+def build_demo(stdout=None, scale=0, scale_articles=None):
+    """The whole demo group; the search index is rebuilt once at the end instead of queuing an
+    update for every page the demo publishes."""
+    from search.indexing import paused, rebuild
+
     say = stdout.write if stdout else (lambda message: None)
+    with paused():
+        created = _build_demo(say, scale, scale_articles)
+    say(f"站群搜索索引 {rebuild()} 条。\n")
+    return created
+
+
+def _build_demo(say, scale, scale_articles):
     articles, profiles = load_content()
     colours = {branch["label"]: branch["colour"] for branch in units.BRANCHES}
     created = 0
@@ -111,7 +124,7 @@ def build_demo(stdout=None, scale=0):
             created += _ensure_articles(organisation, articles.get(spec.label, {}), pictures)
         say(f"  {organisation.name}: {organisation.root_url}/\n")
     for index in range(1, scale + 1):
-        created += _ensure_scale_unit(index, articles)
+        created += _ensure_scale_unit(index, articles, count=scale_articles)
     ensure_role_groups()
     _ensure_users()
     # The demo's own review decisions are not mailed to anybody.
@@ -288,8 +301,13 @@ def _ensure_articles(organisation, columns, pictures):
     return created
 
 
-def _ensure_scale_unit(index, articles):
-    """A synthetic unit for load tests, with articles recycled from the demo text."""
+def _ensure_scale_unit(index, articles, count=None):
+    """A synthetic unit for load tests, with articles recycled from the demo text.
+
+    Without `count`, 40 articles go through the normal publishing path (a revision each). With
+    `count` (seed_demo --scale-articles) that many are bulk-inserted instead: publishing one
+    article takes ~0.1 s here, far too slow for the 50,000-page search benchmark.
+    """
     organisation = ensure_unit(
         UnitSpec(
             label=f"scale{index:03d}",
@@ -301,6 +319,15 @@ def _ensure_scale_unit(index, articles):
         )
     )
     pool = [spec for columns in articles.values() for specs in columns.values() for spec in specs]
+    if count is not None:
+        # The same walk through the pool as below, shifted by one on every lap so that long runs
+        # cycle through all demo texts, not one seventh of them.
+        picked = (pool[(index % 7 + 7 * n + 7 * n // len(pool)) % len(pool)] for n in range(count))
+        specs = [
+            dict(spec, title=f"{spec['title']}（压测{index}-{n}）", table=None)
+            for n, spec in enumerate(picked)
+        ]
+        return _bulk_insert_articles(organisation, "gzdt", specs)
     columns = {
         "gzdt": [
             dict(spec, title=f"{spec['title']}（压测{index}-{n}）", table=None)
@@ -308,6 +335,69 @@ def _ensure_scale_unit(index, articles):
         ]
     }
     return _ensure_articles(organisation, columns, pictures=[])
+
+
+def _bulk_insert_articles(organisation, column_slug, specs, batch_size=500):
+    """Live ArticlePages appended to a column with a few INSERTs per batch (load tests only).
+
+    Real rows in the page tree (materialised paths continued from the column's last child,
+    numchild kept), live and public, but without revisions and without signals: Wagtail's own
+    search index (`update_index`), the reference index and the site search index are not
+    updated — run `rebuild_search_index` afterwards. Idempotent like the normal path (by slug).
+    """
+    column = ColumnPage.objects.child_of(organisation.site.root_page).get(slug=column_slug)
+    content_type = ContentType.objects.get_for_model(ArticlePage)
+    page_fields = [f for f in Page._meta.concrete_fields if not f.primary_key]
+    article_fields = ArticlePage._meta.local_concrete_fields
+    created = 0
+    with transaction.atomic():
+        column = Page.objects.select_for_update().get(pk=column.pk)
+        taken = set(Page.objects.child_of(column).values_list("slug", flat=True))
+        last = column.get_last_child()
+        step = Page._str2int(last.path[-Page.steplen :]) + 1 if last else 1
+        articles = []
+        for position, spec in enumerate(specs):
+            slug = _article_slug(spec)
+            if slug in taken:
+                continue
+            taken.add(slug)
+            published = _publish_time(spec, position % 30)
+            articles.append(
+                ArticlePage(
+                    title=spec["title"],
+                    draft_title=spec["title"],
+                    slug=slug,
+                    content_type=content_type,
+                    locale_id=column.locale_id,
+                    path=Page._get_path(column.path, column.depth + 1, step),
+                    depth=column.depth + 1,
+                    numchild=0,
+                    url_path=f"{column.url_path}{slug}/",
+                    live=True,
+                    has_unpublished_changes=False,
+                    first_published_at=published,
+                    last_published_at=published,
+                    publish_date=published,
+                    source=spec.get("source") or organisation.name,
+                    author=spec.get("author", ""),
+                    responsible_editor=spec.get("editor", ""),
+                    summary=spec.get("summary", ""),
+                    body=_article_body(organisation, spec, None),
+                )
+            )
+            step += 1
+        for start in range(0, len(articles), batch_size):
+            batch = articles[start : start + batch_size]
+            pages = Page.objects.bulk_create(
+                [Page(**{f.attname: getattr(article, f.attname) for f in page_fields}) for article in batch]
+            )
+            for article, page in zip(batch, pages, strict=True):
+                article.pk = article.page_ptr_id = page.pk
+            # bulk_create refuses multi-table models; this is the child-table half of it.
+            ArticlePage._base_manager._insert(batch, fields=article_fields)
+            created += len(batch)
+        Page.objects.filter(pk=column.pk).update(numchild=F("numchild") + created)
+    return created
 
 
 # (username, display name, unit label or None for superuser, role)
