@@ -9,6 +9,12 @@ def django_db_setup(django_db_setup, django_db_blocker):
     """Build one small site group for the whole session; each test rolls its own changes back."""
     with django_db_blocker.unblock():
         build_small_group()
+        # Transactional tests (serialized_rollback=True) flush the database and reload this
+        # snapshot afterwards: take it now, so that the group comes back for the tests after them.
+        from django.db import connections
+
+        for connection in connections.all():
+            connection._test_serialized_contents = connection.creation.serialize_db_to_string()
 
 
 @pytest.fixture(autouse=True)
