@@ -64,6 +64,7 @@ from disclosure.report import (
     case_figures,
     year_bounds,
 )
+from home.dates import cn_date, cn_datetime
 from home.masking import mask_name, mask_text
 from home.models import Organisation
 from home.workdays import workdays_between
@@ -132,21 +133,6 @@ class DisclosureRoleRequiredMixin:
 
 
 # --- Dates and deadlines as shown to staff --------------------------------------------------------
-
-
-def cn_date(value):
-    if not value:
-        return ""
-    if hasattr(value, "tzinfo"):
-        value = timezone.localtime(value)
-    return f"{value.year}年{value.month}月{value.day}日"
-
-
-def cn_datetime(value):
-    if not value:
-        return ""
-    value = timezone.localtime(value)
-    return f"{cn_date(value)} {value:%H:%M}"
 
 
 def due_status(disclosure_request, today=None):

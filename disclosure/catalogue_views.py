@@ -22,6 +22,7 @@ from django.utils.cache import add_never_cache_headers
 from wagtail.contrib.routable_page.models import RoutablePageMixin, path
 
 from home import ratelimit
+from home.dates import cn_date
 
 HOUR, DAY = 3600, 24 * 3600
 # Every POST of the request form counts here first, so a robot cannot make the server check
@@ -517,7 +518,7 @@ class CatalogueRoutes(RoutablePageMixin):
         application = self._reload(application)
         notice = (
             "补正内容已提交。答复期限自收到补正之日起重新计算，"
-            f"新的答复期限为 {application.due_date.year}年{application.due_date.month}月{application.due_date.day}日。"
+            f"新的答复期限为 {cn_date(application.due_date)}。"
         )
         return self._status_page(request, application, credentials, notice=notice)
 

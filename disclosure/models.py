@@ -20,13 +20,10 @@ from wagtail.search import index
 from disclosure.catalogue_views import CatalogueRoutes
 from forms.models import private_storage
 from home.blocks import RICH_TEXT_FEATURES, BodyBlock
+from home.dates import cn_date
 from home.rich_text import SanitisedRichTextField
 
 UNIT_PAGE_PARENTS = ["subsite_pages.ColumnPage", "subsite_pages.UnitHomePage", "home.HomePage"]
-
-
-def _cn_date(day):
-    return f"{day.year}年{day.month}月{day.day}日" if day else ""
 
 
 class Theme(models.TextChoices):
@@ -229,7 +226,7 @@ class DisclosureGuidePage(Page):
         verbose_name = "公开指南"
 
     def card_summary(self):
-        return f"公开主体、范围、方式和依申请公开办理程序（{_cn_date(self.updated_on)}更新）"
+        return f"公开主体、范围、方式和依申请公开办理程序（{cn_date(self.updated_on)}更新）"
 
 
 class DisclosureCataloguePage(CatalogueRoutes, Page):

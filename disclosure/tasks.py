@@ -21,6 +21,7 @@ from django.utils import timezone
 
 from disclosure import workflow
 from disclosure.models import DisclosureRequest
+from home.dates import cn_date
 from home.workdays import add_workdays, workdays_between
 
 logger = logging.getLogger(__name__)
@@ -28,11 +29,6 @@ logger = logging.getLogger(__name__)
 REMIND_WORKDAYS = 5
 # A day and a bit: the key only has to outlive the day it names.
 MARK_TIMEOUT = 36 * 3600
-
-
-def cn_date(day):
-    """2026年11月28日 (the project's date format)."""
-    return f"{day.year}年{day.month}月{day.day}日"
 
 
 def mark_key(kind, request, today):

@@ -42,6 +42,7 @@ from forms import workflow
 from forms.admin_forms import ACTION_FORMS, SAVE_DRAFT, ReplyForm, StatisticsRangeForm
 from forms.models import DeadlineRule, Letter, LetterAttachment, LetterBoxPage, LetterComment, LetterType
 from forms.statistics import letter_statistics
+from home.dates import cn_date, cn_datetime
 from home.masking import mask_name, mask_text
 from home.models import Organisation
 
@@ -107,21 +108,6 @@ def due_status(letter, today=None):
     if days <= SOON_DAYS:
         return "soon", f"{days} 天后到期"
     return "normal", ""
-
-
-def cn_date(value):
-    if not value:
-        return ""
-    if hasattr(value, "tzinfo"):
-        value = timezone.localtime(value)
-    return f"{value.year}年{value.month}月{value.day}日"
-
-
-def cn_datetime(value):
-    if not value:
-        return ""
-    value = timezone.localtime(value)
-    return f"{cn_date(value)} {value:%H:%M}"
 
 
 def event_units(event):

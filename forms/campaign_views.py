@@ -30,6 +30,7 @@ from django.utils import timezone
 
 from home import ratelimit
 from home.captcha import CaptchaFormMixin
+from home.dates import cn_datetime
 
 HOUR, DAY = 3600, 24 * 3600
 TOKEN_FIELD = "form_token"
@@ -37,11 +38,6 @@ TOKEN_MAX_AGE = DAY
 # The "used" mark outlives every token that could still be accepted.
 USED_MARK_SECONDS = 2 * DAY
 UPCOMING, OPEN, CLOSED = "upcoming", "open", "closed"
-
-
-def _cn_datetime(value):
-    value = timezone.localtime(value)
-    return f"{value.year}年{value.month}月{value.day}日 {value:%H:%M}"
 
 
 class PhoneField(forms.CharField):
@@ -110,15 +106,15 @@ class PublicFormServe:
 
     def closed_message(self):
         if self.phase() == UPCOMING:
-            return f"{self.noun}未开始，将于{_cn_datetime(self.starts_at)}开始，届时欢迎参与。"
+            return f"{self.noun}未开始，将于{cn_datetime(self.starts_at)}开始，届时欢迎参与。"
         return f"{self.noun}已结束，不再接受提交。感谢您的关注。"
 
     def get_context(self, request, *args, **kwargs):
         context = super().get_context(request, *args, **kwargs)
         context.update(
             phase=self.phase(),
-            starts_at_text=_cn_datetime(self.starts_at),
-            ends_at_text=_cn_datetime(self.ends_at),
+            starts_at_text=cn_datetime(self.starts_at),
+            ends_at_text=cn_datetime(self.ends_at),
             token_field=TOKEN_FIELD,
         )
         return context

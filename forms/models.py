@@ -30,6 +30,7 @@ from forms.choices import DayBasis, LetterType
 from forms.letterbox_views import LetterBoxRoutes
 from forms.page_forms import LetterBoxPageForm
 from home.blocks import RICH_TEXT_FEATURES, BodyBlock
+from home.dates import cn_date, cn_datetime
 from home.masking import mask_name, mask_text
 from home.rich_text import SanitisedRichTextField
 
@@ -556,8 +557,7 @@ class SurveyFormField(AbstractFormField):
 
 
 def _period(start, end):
-    start, end = timezone.localtime(start), timezone.localtime(end)
-    return f"{start.year}年{start.month}月{start.day}日至{end.year}年{end.month}月{end.day}日"
+    return f"{cn_date(start)}至{cn_date(end)}"
 
 
 class SurveyPage(SurveyServeMixin, AbstractForm):
@@ -650,8 +650,7 @@ class InterviewPage(Page):
         verbose_name = "在线访谈"
 
     def card_summary(self):
-        start = timezone.localtime(self.starts_at)
-        return f"{self.status().label}：{start.year}年{start.month}月{start.day}日 {start:%H:%M}"
+        return f"{self.status().label}：{cn_datetime(self.starts_at)}"
 
     def status(self, now=None):
         now = now or timezone.now()

@@ -23,16 +23,12 @@ from django.utils import timezone
 from forms import notifications, workflow
 from forms.models import Letter
 from forms.statistics import letter_statistics
+from home.dates import cn_date
 
 logger = logging.getLogger(__name__)
 
 S = Letter.State
 DIGEST_DUE_SOON_DAYS = 2
-
-
-def cn_date(day):
-    """2026年11月28日 (the project's date format)."""
-    return f"{day.year}年{day.month}月{day.day}日"
 
 
 def _short_date(day):

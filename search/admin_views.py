@@ -21,6 +21,7 @@ from wagtail.admin.views import generic
 from wagtail.admin.views.generic.base import WagtailAdminTemplateMixin
 from wagtail.permission_policies.base import BasePermissionPolicy
 
+from home.dates import cn_date
 from home.models import Organisation
 from search import analytics
 from search.forms import AnalyticsRangeForm
@@ -113,10 +114,6 @@ def _n(number):
 
 def short_date(day):
     return f"{day.month}月{day.day}日"
-
-
-def cn_date(day):
-    return f"{day.year}年{day.month}月{day.day}日"
 
 
 def volume_chart(days):

@@ -43,6 +43,7 @@ from wagtail.admin.views.generic import IndexView
 from wagtail.admin.views.generic.base import WagtailAdminTemplateMixin
 from wagtail.admin.widgets import BooleanRadioSelect
 
+from home.dates import cn_date, cn_datetime
 from home.masking import mask_name, mask_text
 from home.models import Organisation
 from services import workflow
@@ -94,21 +95,6 @@ class ServiceRoleRequiredMixin:
 
 
 # --- Showing dates, deadlines and steps ----------------------------------------------------------
-
-
-def cn_date(value):
-    if not value:
-        return ""
-    if hasattr(value, "tzinfo"):
-        value = timezone.localtime(value)
-    return f"{value.year}年{value.month}月{value.day}日"
-
-
-def cn_datetime(value):
-    if not value:
-        return ""
-    value = timezone.localtime(value)
-    return f"{cn_date(value)} {value:%H:%M}"
 
 
 def due_status(application, today=None):

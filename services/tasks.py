@@ -16,6 +16,7 @@ from django.db.models import Q
 from django.urls import NoReverseMatch, reverse
 from django.utils import timezone
 
+from home.dates import cn_date
 from services import workflow
 from services.models import Application
 
@@ -23,11 +24,6 @@ logger = logging.getLogger(__name__)
 
 # A day and a bit: the key only has to outlive the day it names.
 NOTIFIED_KEY_TIMEOUT = 36 * 3600
-
-
-def cn_date(day):
-    """2026年11月28日 (the project's date format)."""
-    return f"{day.year}年{day.month}月{day.day}日"
 
 
 def overdue_key(application, today):

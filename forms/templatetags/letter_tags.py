@@ -1,7 +1,8 @@
 """Template helpers of the letter pages: a server-side SVG bar chart, rates and times."""
 
 from django import template
-from django.utils import timezone
+
+from home.dates import cn_datetime
 
 register = template.Library()
 
@@ -18,13 +19,7 @@ def percent(value):
     return "—" if value is None else f"{value:g}%"
 
 
-@register.filter
-def cn_datetime(value):
-    """2026年11月28日 14:05, in Asia/Shanghai."""
-    if not value:
-        return ""
-    value = timezone.localtime(value)
-    return f"{value.year}年{value.month}月{value.day}日 {value:%H:%M}"
+register.filter("cn_datetime", cn_datetime)
 
 
 def _n(number):

@@ -1,17 +1,11 @@
 from django import template
-from django.utils import timezone
+
+from home.dates import cn_date
 
 register = template.Library()
 
 
-@register.filter
-def cn_date(value):
-    """2026年11月28日, in Asia/Shanghai."""
-    if not value:
-        return ""
-    if hasattr(value, "tzinfo"):
-        value = timezone.localtime(value)
-    return f"{value.year}年{value.month}月{value.day}日"
+register.filter("cn_date", cn_date)
 
 
 @register.simple_tag(takes_context=True)

@@ -1,18 +1,13 @@
 """Template helpers of the service hall pages: times and file sizes as Chinese readers expect."""
 
 from django import template
-from django.utils import timezone
+
+from home.dates import cn_datetime
 
 register = template.Library()
 
 
-@register.filter
-def cn_datetime(value):
-    """2026年11月28日 14:05, in Asia/Shanghai."""
-    if not value:
-        return ""
-    value = timezone.localtime(value)
-    return f"{value.year}年{value.month}月{value.day}日 {value:%H:%M}"
+register.filter("cn_datetime", cn_datetime)
 
 
 @register.filter
