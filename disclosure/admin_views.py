@@ -64,8 +64,9 @@ from disclosure.report import (
     case_figures,
     year_bounds,
 )
+from home.admin_common import UnitFilter, error_text, forbidden
 from home.dates import cn_date, cn_datetime
-from home.masking import mask_name, mask_text
+from home.masking import mask_identifier, mask_name, mask_phone, mask_text
 from home.models import Organisation
 from home.workdays import workdays_between
 
@@ -116,15 +117,6 @@ def may_use_unit(user, organisation):
     return workflow.is_supervisor(user) or workflow.officer_units(user).filter(pk=organisation.pk).exists()
 
 
-def forbidden(request, message="您无权查看该页面。"):
-    return TemplateResponse(
-        request,
-        "disclosure/admin/forbidden.html",
-        {"header_title": "无权访问", "page_title": "无权访问", "header_icon": "lock", "message": message},
-        status=403,
-    )
-
-
 class DisclosureRoleRequiredMixin:
     def dispatch(self, request, *args, **kwargs):
         if not has_disclosure_role(request.user):
@@ -165,35 +157,7 @@ def result_text(disclosure_request):
     return workflow.result_label(disclosure_request.result) if disclosure_request.result else ""
 
 
-def mask_id_number(value):
-    """370282198805061226 → 370282********1226; a credit code keeps its last four characters."""
-    value = (value or "").strip()
-    masked = mask_text(value)
-    if masked != value:
-        return masked
-    if len(value) > 10:
-        return value[:6] + "*" * (len(value) - 10) + value[-4:]
-    return "*" * max(len(value) - 2, 0) + value[-2:]
-
-
-def mask_phone(value):
-    value = (value or "").strip()
-    masked = mask_text(value)
-    if masked == value and len(value) > 4:
-        masked = "*" * (len(value) - 4) + value[-4:]
-    return masked
-
-
 # --- Index ("依申请公开") ----------------------------------------------------------------------------
-
-
-class UnitFilterChoiceField(django_filters.fields.ModelChoiceField):
-    def label_from_instance(self, obj):
-        return obj.short_name or obj.name
-
-
-class UnitFilter(django_filters.ModelChoiceFilter):
-    field_class = UnitFilterChoiceField
 
 
 def _year_choices():
@@ -355,7 +319,7 @@ class RequestIndexView(DisclosureRoleRequiredMixin, IndexView):
         if field == "name":
             return item.name if personal or item.is_legal_person else mask_name(item.name)
         if field == "id_number":
-            return item.id_number if personal else mask_id_number(item.id_number)
+            return item.id_number if personal else mask_identifier(item.id_number)
         if field == "phone":
             return item.phone if personal else mask_phone(item.phone)
         if field == "description":
@@ -414,12 +378,6 @@ SUCCESS_MESSAGES = {
 
 def _request_queryset():
     return DisclosureRequest.objects.select_related("organisation", "handled_by")
-
-
-def _error_text(error):
-    if isinstance(error, ValidationError):
-        return "；".join(error.messages)
-    return str(error) or "您无权进行此操作。"
 
 
 def _load_for(request, pk, message):
@@ -541,10 +499,10 @@ def act(request, pk, action):
     try:
         workflow.perform(item, action, request.user, **form.perform_kwargs())
     except PermissionDenied as error:
-        return again(_error_text(error), 403)
+        return again(error_text(error), 403)
     except workflow.TransitionError as error:
         # The request moved on (another user acted first) or the step is not possible now.
-        messages.error(request, _error_text(error))
+        messages.error(request, error_text(error))
         return redirect(detail)
     except ValidationError as error:
         if hasattr(error, "error_dict"):
@@ -552,7 +510,7 @@ def act(request, pk, action):
                 form.add_error(field if field in form.fields else None, errors)
         else:
             form.add_error(None, error)
-        return again(_error_text(error), 400)
+        return again(error_text(error), 400)
     messages.success(request, SUCCESS_MESSAGES.get(action, "操作成功。"))
     return redirect(detail)
 

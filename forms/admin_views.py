@@ -42,6 +42,7 @@ from forms import workflow
 from forms.admin_forms import ACTION_FORMS, SAVE_DRAFT, ReplyForm, StatisticsRangeForm
 from forms.models import DeadlineRule, Letter, LetterAttachment, LetterBoxPage, LetterComment, LetterType
 from forms.statistics import letter_statistics
+from home.admin_common import UnitFilter, error_text, forbidden
 from home.dates import cn_date, cn_datetime
 from home.masking import mask_name, mask_text
 from home.models import Organisation
@@ -74,15 +75,6 @@ def may_moderate_comments(user):
 def sees_contact_data(user):
     """Citizens' phone, e-mail and address leave the system unmasked only for these roles."""
     return workflow.is_dispatcher(user) or workflow.is_supervisor(user)
-
-
-def forbidden(request, message="您无权查看该页面。"):
-    return TemplateResponse(
-        request,
-        "forms/admin/forbidden.html",
-        {"header_title": "无权访问", "page_title": "无权访问", "header_icon": "lock", "message": message},
-        status=403,
-    )
 
 
 class LetterRoleRequiredMixin:
@@ -127,15 +119,6 @@ def unit_label(letter):
 
 
 # --- Index ("来信办理") -----------------------------------------------------------------------------
-
-
-class UnitFilterChoiceField(django_filters.fields.ModelChoiceField):
-    def label_from_instance(self, obj):
-        return obj.short_name
-
-
-class UnitFilter(django_filters.ModelChoiceFilter):
-    field_class = UnitFilterChoiceField
 
 
 class LetterFilterSet(WagtailFilterSet):
@@ -376,12 +359,6 @@ def _letter_queryset():
     )
 
 
-def _error_text(error):
-    if isinstance(error, ValidationError):
-        return "；".join(error.messages)
-    return str(error) or "您无权进行此操作。"
-
-
 class LetterDetailView(WagtailAdminTemplateMixin, View):
     """Everything about one case, and one form per action the user may take now."""
 
@@ -505,10 +482,10 @@ def act(request, pk, action):
         else:
             workflow.perform(letter, action, request.user, **form.perform_kwargs())
     except PermissionDenied as error:
-        return again(_error_text(error), 403)
+        return again(error_text(error), 403)
     except workflow.TransitionError as error:
         # The letter moved on (another user acted first) or the step is not possible now.
-        messages.error(request, _error_text(error))
+        messages.error(request, error_text(error))
         return redirect(detail)
     except ValidationError as error:
         if hasattr(error, "error_dict"):
@@ -516,7 +493,7 @@ def act(request, pk, action):
                 form.add_error(field if field in form.fields else None, errors)
         else:
             form.add_error(None, error)
-        return again(_error_text(error), 400)
+        return again(error_text(error), 400)
     messages.success(request, SUCCESS_MESSAGES.get(action, "操作成功。"))
     letter.refresh_from_db()
     # After 退回 or 交办 to another unit the letter may leave this user's sight.
@@ -594,7 +571,7 @@ def moderate(request, pk, decision):
     try:
         workflow.moderate_comment(comment, request.user, approve=decision == "approve")
     except PermissionDenied as error:
-        return forbidden(request, _error_text(error))
+        return forbidden(request, error_text(error))
     if decision == "approve":
         messages.success(request, f"已通过对信件 {comment.letter.number} 的评论，将在公开的信件下显示。")
     else:

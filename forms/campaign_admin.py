@@ -24,6 +24,7 @@ from wagtail.admin.widgets import PageListingButton
 from forms import campaigns as rules
 from forms import workflow
 from forms.models import CampaignEntry, CampaignPage
+from home.admin_common import forbidden
 from home.masking import mask_name, mask_text
 
 FILTERS = {
@@ -40,17 +41,7 @@ def forbidden_as_403(view):
         try:
             return view(request, *args, **kwargs)
         except PermissionDenied as error:
-            return TemplateResponse(
-                request,
-                "forms/admin/campaign_forbidden.html",
-                {
-                    "header_title": "无权访问",
-                    "page_title": "无权访问",
-                    "header_icon": "lock",
-                    "message": str(error) or "您无权管理该征集的意见。",
-                },
-                status=403,
-            )
+            return forbidden(request, str(error) or "您无权管理该征集的意见。")
 
     return wrapped
 

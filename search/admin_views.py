@@ -11,7 +11,6 @@ import io
 from django.contrib.auth import get_user_model
 from django.db.models import Q
 from django.http import HttpResponse
-from django.template.response import TemplateResponse
 from django.utils import timezone
 from django.utils.http import content_disposition_header
 from django.views import View
@@ -21,6 +20,7 @@ from wagtail.admin.views import generic
 from wagtail.admin.views.generic.base import WagtailAdminTemplateMixin
 from wagtail.permission_policies.base import BasePermissionPolicy
 
+from home import admin_common
 from home.dates import cn_date
 from home.models import Organisation
 from search import analytics
@@ -70,12 +70,7 @@ class SearchAdminPermissionPolicy(BasePermissionPolicy):
 
 
 def forbidden(request, message=REFUSED):
-    return TemplateResponse(
-        request,
-        "search/admin/forbidden.html",
-        {"header_title": "无权访问", "page_title": "无权访问", "header_icon": "lock", "message": message},
-        status=403,
-    )
+    return admin_common.forbidden(request, message)
 
 
 class SearchAdminRequiredMixin:

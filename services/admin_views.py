@@ -43,8 +43,9 @@ from wagtail.admin.views.generic import IndexView
 from wagtail.admin.views.generic.base import WagtailAdminTemplateMixin
 from wagtail.admin.widgets import BooleanRadioSelect
 
+from home.admin_common import UnitFilter, error_text, forbidden
 from home.dates import cn_date, cn_datetime
-from home.masking import mask_name, mask_text
+from home.masking import mask_identifier, mask_name, mask_phone
 from home.models import Organisation
 from services import workflow
 from services.admin_forms import ACTION_FORMS, POST_SUGGESTIONS, ServiceStatisticsRangeForm
@@ -76,15 +77,6 @@ def reviewed_units(user):
     if user.is_superuser:
         return Organisation.objects.all()
     return Organisation.objects.filter(reviewer_group__in=user.groups.all())
-
-
-def forbidden(request, message="您无权查看该页面。"):
-    return TemplateResponse(
-        request,
-        "services/admin/forbidden.html",
-        {"header_title": "无权访问", "page_title": "无权访问", "header_icon": "lock", "message": message},
-        status=403,
-    )
 
 
 class ServiceRoleRequiredMixin:
@@ -133,32 +125,7 @@ def step_label(application):
     return "—"
 
 
-def mask_id_number(value):
-    """370282198805061226 → 370282********1226; short codes keep only their last two characters."""
-    value = (value or "").strip()
-    if len(value) > 10:
-        return value[:6] + "*" * (len(value) - 10) + value[-4:]
-    return "*" * max(len(value) - 2, 0) + value[-2:]
-
-
-def mask_phone(value):
-    value = (value or "").strip()
-    masked = mask_text(value)
-    if masked == value and len(value) > 4:
-        masked = "*" * (len(value) - 4) + value[-4:]
-    return masked
-
-
 # --- Index ("办件办理") -----------------------------------------------------------------------------
-
-
-class UnitFilterChoiceField(django_filters.fields.ModelChoiceField):
-    def label_from_instance(self, obj):
-        return obj.short_name
-
-
-class UnitFilter(django_filters.ModelChoiceFilter):
-    field_class = UnitFilterChoiceField
 
 
 class ApplicationFilterSet(WagtailFilterSet):
@@ -325,7 +292,7 @@ class ApplicationIndexView(ServiceRoleRequiredMixin, IndexView):
                 return application.applicant_name
             return mask_name(application.applicant_name)
         if field == "id_number":
-            return application.id_number if unmasked else mask_id_number(application.id_number)
+            return application.id_number if unmasked else mask_identifier(application.id_number)
         if field == "phone":
             return application.phone if unmasked else mask_phone(application.phone)
         if field == "item":
@@ -390,12 +357,6 @@ SUCCESS_MESSAGES = {
 
 def _application_queryset():
     return Application.objects.select_related("item", "organisation", "assignee")
-
-
-def _error_text(error):
-    if isinstance(error, ValidationError):
-        return "；".join(error.messages)
-    return str(error) or "您无权进行此操作。"
 
 
 def round_label(number):
@@ -529,10 +490,10 @@ def act(request, pk, action):
     try:
         workflow.perform(application, action, request.user, **form.perform_kwargs())
     except PermissionDenied as error:
-        return again(_error_text(error), 403)
+        return again(error_text(error), 403)
     except workflow.TransitionError as error:
         # The application moved on (another user acted first) or the step is not possible now.
-        messages.error(request, _error_text(error))
+        messages.error(request, error_text(error))
         return redirect(detail)
     except ValidationError as error:
         if hasattr(error, "error_dict"):
@@ -540,7 +501,7 @@ def act(request, pk, action):
                 form.add_error(field if field in form.fields else None, errors)
         else:
             form.add_error(None, error)
-        return again(_error_text(error), 400)
+        return again(error_text(error), 400)
     messages.success(request, SUCCESS_MESSAGES.get(action, "操作成功。"))
     application.refresh_from_db()
     if workflow.can_view(request.user, application):
