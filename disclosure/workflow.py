@@ -15,7 +15,6 @@ Roles: 公开专员 (officer) = the unit's 信息员 and 管理员; the 管理�
 import hashlib
 import hmac
 import secrets
-from dataclasses import dataclass
 
 from django.conf import settings
 from django.contrib.auth.models import Group, Permission
@@ -24,6 +23,8 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 
 from disclosure.models import DisclosureDocumentPage, DisclosureRequest, IndexNumberCounter, RequestEvent
+from home.casework import QueryRefused, TransitionError, group_ids, group_names
+from home.casework import transition as _t
 from home.models import Organisation
 from home.workdays import add_workdays, workdays_between
 
@@ -72,19 +73,6 @@ def result_label(code):
     return f"{kind}：{reason}" if reason else kind
 
 
-@dataclass(frozen=True)
-class Transition:
-    label: str
-    sources: frozenset
-    target: str | None
-    roles: frozenset
-    needs_note: bool = False
-
-
-def _t(label, sources, target, roles, needs_note=False):
-    return Transition(label, frozenset(sources), target, frozenset(roles), needs_note)
-
-
 TRANSITIONS = {
     "submit": _t("提交申请", {None}, S.RECEIVED, {APPLICANT}),
     "request_clarification": _t("告知补正", {S.RECEIVED}, S.CLARIFICATION, {OFFICER}, needs_note=True),
@@ -98,21 +86,10 @@ TRANSITIONS = {
 }
 
 
-class TransitionError(ValidationError):
-    pass
-
-
 class DuplicateSubmission(Exception):
     def __init__(self, request):
         super().__init__(request.receipt_number)
         self.request = request
-
-
-class QueryRefused(Exception):
-    def __init__(self, message, status=404):
-        super().__init__(message)
-        self.message = message
-        self.status = status
 
 
 # --- 索引号 ---------------------------------------------------------------------------------------
@@ -170,20 +147,14 @@ def ensure_role_groups():
     return group
 
 
-def _group_ids(user):
-    if not hasattr(user, "_disclosure_group_ids"):
-        user._disclosure_group_ids = set(user.groups.values_list("pk", flat=True))
-    return user._disclosure_group_ids
-
-
 def is_supervisor(user):
-    return user.is_active and (user.is_superuser or user.groups.filter(name=SUPERVISOR_GROUP).exists())
+    return user.is_active and (user.is_superuser or SUPERVISOR_GROUP in group_names(user))
 
 
 def officer_units(user):
     if user.is_superuser:
         return Organisation.objects.all()
-    ids = _group_ids(user)
+    ids = group_ids(user)
     return Organisation.objects.filter(editor_group__in=ids) | Organisation.objects.filter(
         reviewer_group__in=ids
     )
@@ -194,7 +165,7 @@ def roles_for(user, request):
         return set()
     if user.is_superuser:
         return {OFFICER, HEAD, SUPERVISOR}
-    ids = _group_ids(user)
+    ids = group_ids(user)
     unit = request.organisation
     roles = set()
     if unit.editor_group_id in ids or unit.reviewer_group_id in ids:

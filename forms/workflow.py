@@ -15,7 +15,6 @@ Superusers hold every staff role.
 import hashlib
 import hmac
 import secrets
-from dataclasses import dataclass
 from datetime import timedelta
 
 from django.conf import settings
@@ -25,6 +24,8 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 
 from forms.models import DayBasis, Letter, LetterAttachment, LetterComment, LetterEvent
+from home.casework import QueryRefused, TransitionError, group_ids, group_names
+from home.casework import transition as _t
 from home.models import Organisation
 from home.workdays import add_workdays
 
@@ -49,19 +50,6 @@ ROLE_NAMES = {
     SUPERVISOR: "督办员",
     SYSTEM: "系统",
 }
-
-
-@dataclass(frozen=True)
-class Transition:
-    label: str
-    sources: frozenset
-    target: str | None  # None: the state does not change (the step is still recorded)
-    roles: frozenset
-    needs_note: bool = False  # a reason the citizen or the unit will read
-
-
-def _t(label, sources, target, roles, needs_note=False):
-    return Transition(label, frozenset(sources), target, frozenset(roles), needs_note)
 
 
 OPEN = set(Letter.OPEN_STATES)
@@ -93,21 +81,10 @@ TRANSITIONS = {
 INTERNAL_ACTIONS = {"forward", "request_extension", "refuse_extension", "reject_reply", "chase", "remind"}
 
 
-class TransitionError(ValidationError):
-    """The step is not possible in the letter's current state (a 4xx, never a 500)."""
-
-
 class DuplicateSubmission(Exception):
     def __init__(self, letter):
         super().__init__(letter.number)
         self.letter = letter
-
-
-class QueryRefused(Exception):
-    def __init__(self, message, status=404):
-        super().__init__(message)
-        self.message = message
-        self.status = status
 
 
 # --- Roles ----------------------------------------------------------------------------------------
@@ -127,31 +104,19 @@ def ensure_role_groups():
     return groups
 
 
-def _group_ids(user):
-    if not hasattr(user, "_letter_group_ids"):
-        user._letter_group_ids = set(user.groups.values_list("pk", flat=True))
-    return user._letter_group_ids
-
-
-def _in_named_group(user, name):
-    if not hasattr(user, "_letter_group_names"):
-        user._letter_group_names = set(user.groups.values_list("name", flat=True))
-    return name in user._letter_group_names
-
-
 def is_dispatcher(user):
-    return user.is_active and (user.is_superuser or _in_named_group(user, DISPATCHER_GROUP))
+    return user.is_active and (user.is_superuser or DISPATCHER_GROUP in group_names(user))
 
 
 def is_supervisor(user):
-    return user.is_active and (user.is_superuser or _in_named_group(user, SUPERVISOR_GROUP))
+    return user.is_active and (user.is_superuser or SUPERVISOR_GROUP in group_names(user))
 
 
 def handled_units(user):
     """Units whose letters `user` handles (as 信息员 or 管理员)."""
     if user.is_superuser:
         return Organisation.objects.all()
-    ids = _group_ids(user)
+    ids = group_ids(user)
     return Organisation.objects.filter(editor_group__in=ids) | Organisation.objects.filter(
         reviewer_group__in=ids
     )
@@ -160,7 +125,7 @@ def handled_units(user):
 def reviewed_units(user):
     if user.is_superuser:
         return Organisation.objects.all()
-    return Organisation.objects.filter(reviewer_group__in=_group_ids(user))
+    return Organisation.objects.filter(reviewer_group__in=group_ids(user))
 
 
 def roles_for(user, letter):
@@ -169,7 +134,7 @@ def roles_for(user, letter):
         return set()
     if user.is_superuser:
         return {DISPATCHER, HANDLER, REVIEWER, SUPERVISOR}
-    ids = _group_ids(user)
+    ids = group_ids(user)
     roles = set()
     if is_dispatcher(user):
         roles.add(DISPATCHER)

@@ -12,7 +12,6 @@ Superusers hold every staff role.
 
 import hmac
 import secrets
-from dataclasses import dataclass
 
 from django.contrib.auth.models import Group, Permission
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -20,6 +19,8 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.html import strip_tags
 
+from home.casework import QueryRefused, TransitionError, group_ids, group_names
+from home.casework import transition as _t
 from home.models import Organisation
 from home.workdays import add_workdays
 from services.models import Application, ApplicationEvent, ApplicationMaterial
@@ -31,19 +32,6 @@ PRECHECK_WORKDAYS = 1  # 预审: the window answers within one working day
 
 APPLICANT, CLERK, APPROVER, SUPERVISOR, SYSTEM = "applicant", "clerk", "approver", "supervisor", "system"
 ROLE_NAMES = {APPLICANT: "申请人", CLERK: "窗口", APPROVER: "审批人", SUPERVISOR: "监督员", SYSTEM: "系统"}
-
-
-@dataclass(frozen=True)
-class Transition:
-    label: str
-    sources: frozenset
-    target: str | None
-    roles: frozenset
-    needs_note: bool = False
-
-
-def _t(label, sources, target, roles, needs_note=False):
-    return Transition(label, frozenset(sources), target, frozenset(roles), needs_note)
 
 
 # state × action → state, and who may do it.
@@ -62,21 +50,10 @@ TRANSITIONS = {
 }
 
 
-class TransitionError(ValidationError):
-    pass
-
-
 class DuplicateSubmission(Exception):
     def __init__(self, application):
         super().__init__(application.receipt_number)
         self.application = application
-
-
-class QueryRefused(Exception):
-    def __init__(self, message, status=404):
-        super().__init__(message)
-        self.message = message
-        self.status = status
 
 
 # --- Guide completeness ---------------------------------------------------------------------------
@@ -134,21 +111,15 @@ def ensure_role_groups():
     return group
 
 
-def _group_ids(user):
-    if not hasattr(user, "_service_group_ids"):
-        user._service_group_ids = set(user.groups.values_list("pk", flat=True))
-    return user._service_group_ids
-
-
 def is_supervisor(user):
-    return user.is_active and (user.is_superuser or user.groups.filter(name=SUPERVISOR_GROUP).exists())
+    return user.is_active and (user.is_superuser or SUPERVISOR_GROUP in group_names(user))
 
 
 def clerk_units(user):
     """Departments whose window `user` staffs."""
     if user.is_superuser:
         return Organisation.objects.all()
-    ids = _group_ids(user)
+    ids = group_ids(user)
     return Organisation.objects.filter(editor_group__in=ids) | Organisation.objects.filter(
         reviewer_group__in=ids
     )
@@ -159,7 +130,7 @@ def roles_for(user, application):
         return set()
     if user.is_superuser:
         return {CLERK, APPROVER, SUPERVISOR}
-    ids = _group_ids(user)
+    ids = group_ids(user)
     unit = application.organisation
     roles = set()
     if unit.editor_group_id in ids or unit.reviewer_group_id in ids:
