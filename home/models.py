@@ -26,6 +26,8 @@ DISCLOSURE_PAGE_TYPES = [
     "disclosure.DisclosureCataloguePage",
     "disclosure.KeyProjectPage",
 ]
+# 便民服务 lookups (convenience app): on the portal's 便民服务 column and the 市民 branch.
+CONVENIENCE_PAGE_TYPES = ["convenience.ConvenienceLookupPage"]
 
 hex_colour = RegexValidator(r"^#[0-9a-fA-F]{6}$", "请填写形如 #1f4e8c 的颜色值。")
 hostname_label = RegexValidator(
@@ -238,6 +240,7 @@ class HomePage(Page):
         *INTERACTION_PAGE_TYPES,
         *SERVICE_PAGE_TYPES,
         *DISCLOSURE_PAGE_TYPES,
+        *CONVENIENCE_PAGE_TYPES,
     ]
     max_count = 1
 

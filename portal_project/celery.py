@@ -46,3 +46,11 @@ app.conf.beat_schedule = {
         "schedule": crontab(minute=15, hour=8),
     },
 }
+
+
+@app.on_after_finalize.connect
+def add_convenience_imports(sender, **kwargs):
+    """便民服务 feeds, each at the schedule of its settings (CONVENIENCE_<KEY>_SCHEDULE)."""
+    from convenience.tasks import beat_entries
+
+    sender.conf.beat_schedule.update(beat_entries())

@@ -14,7 +14,12 @@ from wagtail.models import Orderable, Page
 from wagtail.search import index
 
 from home.blocks import RICH_TEXT_FEATURES, BodyBlock
-from home.models import DISCLOSURE_PAGE_TYPES, INTERACTION_PAGE_TYPES, SERVICE_PAGE_TYPES
+from home.models import (
+    CONVENIENCE_PAGE_TYPES,
+    DISCLOSURE_PAGE_TYPES,
+    INTERACTION_PAGE_TYPES,
+    SERVICE_PAGE_TYPES,
+)
 from home.rich_text import SanitisedRichTextField
 from subsite_pages.forms import ArticlePageForm, ContentPageForm
 
@@ -110,6 +115,7 @@ class BranchHomePage(SiteHomeMixin, Page):
         *INTERACTION_PAGE_TYPES,
         *SERVICE_PAGE_TYPES,
         *DISCLOSURE_PAGE_TYPES,
+        *CONVENIENCE_PAGE_TYPES,
     ]
 
     class Meta:
@@ -130,6 +136,7 @@ class UnitHomePage(SiteHomeMixin, Page):
         *INTERACTION_PAGE_TYPES,
         *SERVICE_PAGE_TYPES,
         *DISCLOSURE_PAGE_TYPES,
+        *CONVENIENCE_PAGE_TYPES,
     ]
 
     class Meta:
@@ -182,6 +189,7 @@ class ColumnPage(Page):
         *INTERACTION_PAGE_TYPES,
         *SERVICE_PAGE_TYPES,
         *DISCLOSURE_PAGE_TYPES,
+        *CONVENIENCE_PAGE_TYPES,
     ]
 
     class Meta:

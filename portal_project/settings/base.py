@@ -42,6 +42,7 @@ INSTALLED_APPS = [
     "forms",
     "services",
     "disclosure",
+    "convenience",
     "search",
     "wagtail.contrib.forms",
     "wagtail.contrib.routable_page",
@@ -288,3 +289,35 @@ LETTER_RETENTION_DAYS = int(env("LETTER_RETENTION_DAYS", "1095"))
 # PostgreSQL tsvector over jieba-segmented words). "database" forces the latter.
 SEARCH_BACKEND = env("SEARCH_BACKEND", "auto")
 SEARCH_ELASTICSEARCH_INDEX = env("SEARCH_ELASTICSEARCH_INDEX", "jimo_search")
+
+
+# 便民服务 (convenience app): where each lookup's feed comes from, when it is fetched, and after
+# how many hours without new data its page says the data is out of date. Per lookup KEY in FUND,
+# TRAFFIC, WEATHER, PRICES, BUS, COACH, AIR, HYDRO: CONVENIENCE_<KEY>_URL (no URL: nothing is
+# fetched; administrators upload files instead), CONVENIENCE_<KEY>_TOKEN (sent as a Bearer token)
+# or CONVENIENCE_<KEY>_USERNAME / _PASSWORD (HTTP basic), CONVENIENCE_<KEY>_SCHEDULE (cron:
+# minute hour day month weekday, Beijing time), CONVENIENCE_<KEY>_STALE_HOURS.
+CONVENIENCE_FEED_DEFAULTS = {
+    # key: (schedule, stale hours)
+    "fund": ("30 2 * * *", 72),  # the fund centre's nightly extract
+    "traffic": ("0 */6 * * *", 48),
+    "weather": ("5 * * * *", 12),  # forecasts are issued at 05, 11 and 17 o'clock
+    "prices": ("30 9 * * *", 48),  # markets report by 9 o'clock
+    "bus": ("0 3 * * *", 24 * 90),  # the network changes rarely; 90 days of silence is too long
+    "coach": ("15 3 * * *", 24 * 90),
+    "air": ("20 * * * *", 3),  # hourly readings
+    "hydro": ("*/30 * * * *", 6),
+}
+CONVENIENCE_FEEDS = {
+    key: {
+        "url": env(f"CONVENIENCE_{key.upper()}_URL", ""),
+        "token": env(f"CONVENIENCE_{key.upper()}_TOKEN", ""),
+        "username": env(f"CONVENIENCE_{key.upper()}_USERNAME", ""),
+        "password": env(f"CONVENIENCE_{key.upper()}_PASSWORD", ""),
+        "schedule": env(f"CONVENIENCE_{key.upper()}_SCHEDULE", schedule),
+        "stale_hours": int(env(f"CONVENIENCE_{key.upper()}_STALE_HOURS", str(stale_hours))),
+    }
+    for key, (schedule, stale_hours) in CONVENIENCE_FEED_DEFAULTS.items()
+}
+CONVENIENCE_FETCH_TIMEOUT = float(env("CONVENIENCE_FETCH_TIMEOUT", "15"))  # seconds
+CONVENIENCE_MAX_FEED_BYTES = int(env("CONVENIENCE_MAX_FEED_BYTES", str(5 * 1024 * 1024)))
