@@ -34,3 +34,6 @@ class AirReading(models.Model):
         verbose_name_plural = "空气质量小时数据"
         ordering = ["station", "-at"]
         constraints = [models.UniqueConstraint(fields=["station", "at"], name="air_station_hour_unique")]
+
+    def __str__(self):
+        return f"{self.station_id} {self.at:%Y-%m-%d %H:%M} AQI {self.aqi}"

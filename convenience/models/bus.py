@@ -48,3 +48,6 @@ class BusRouteStop(models.Model):
         constraints = [
             models.UniqueConstraint(fields=["route", "position"], name="bus_route_position_unique")
         ]
+
+    def __str__(self):
+        return f"{self.route_id}#{self.position}"

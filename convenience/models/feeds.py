@@ -118,3 +118,6 @@ class LookupAttempt(models.Model):
         verbose_name = "个人查询记录"
         verbose_name_plural = "个人查询记录"
         ordering = ["-at"]
+
+    def __str__(self):
+        return f"{self.get_feed_display()} {self.get_outcome_display()}"

@@ -62,3 +62,6 @@ class FundDeposit(models.Model):
         constraints = [
             models.UniqueConstraint(fields=["account", "month", "kind"], name="fund_deposit_unique")
         ]
+
+    def __str__(self):
+        return f"{self.month:%Y-%m} {self.amount}"

@@ -37,3 +37,6 @@ class HydroReading(models.Model):
         verbose_name_plural = "水位数据"
         ordering = ["station", "-at"]
         constraints = [models.UniqueConstraint(fields=["station", "at"], name="hydro_station_time_unique")]
+
+    def __str__(self):
+        return f"{self.station_id} {self.at:%Y-%m-%d %H:%M} {self.level}"

@@ -42,3 +42,6 @@ class PriceRecord(models.Model):
         constraints = [
             models.UniqueConstraint(fields=["item", "market", "date"], name="price_item_market_date_unique")
         ]
+
+    def __str__(self):
+        return f"{self.item_id}@{self.market_id} {self.date} {self.price}"
