@@ -9,8 +9,9 @@ data as it was and says why in the log.
 
 import math
 from dataclasses import dataclass
-from datetime import date, timedelta
+from datetime import date, datetime, timedelta
 from urllib.parse import urlsplit, urlunsplit
+from zoneinfo import ZoneInfo
 
 import requests
 from django.conf import settings
@@ -22,8 +23,10 @@ from convenience.importers.base import FeedRefused, FeedUnavailable, RowRejected
 from convenience.models.feeds import Feed, FeedKey, ImportRun
 from home.dates import cn_datetime
 
-# The sample feeds in the repository describe this day; the demo moves them to the day it runs.
+# The sample feeds in the repository describe this moment (Beijing time); the demo moves them
+# to the hour it runs, so their latest observations are current.
 SAMPLE_FEED_DATE = date(2026, 11, 28)
+SAMPLE_FEED_MOMENT = datetime(2026, 11, 28, 12, 0, tzinfo=ZoneInfo("Asia/Shanghai"))
 MAX_REASONS_KEPT = 500
 
 
@@ -135,8 +138,13 @@ def clean_rows(importer, rows):
 # --- importing ---------------------------------------------------------------------------------------
 
 
-def run_import(key, *, content=None, source=ImportRun.Source.HTTP, file_name="", user=None, shift_days=0):
-    """Import one batch of a feed and log it; returns the ImportRun. Never raises for bad data."""
+def run_import(
+    key, *, content=None, source=ImportRun.Source.HTTP, file_name="", user=None, shift_days=0, shift=None
+):
+    """Import one batch of a feed and log it; returns the ImportRun. Never raises for bad data.
+
+    `shift` (a timedelta) or `shift_days` moves the feed's dates first: the demo only."""
+    shift = shift or timedelta(days=shift_days)
     key = FeedKey(key)
     importer = importer_for(key)
     run = ImportRun(feed=key, source=source, file_name=file_name[:300], user=user)
@@ -145,8 +153,8 @@ def run_import(key, *, content=None, source=ImportRun.Source.HTTP, file_name="",
             content, run.file_name = fetch(key)
         payload = importer.parse(decode(content))
         rows = importer.records(payload)
-        if shift_days:
-            importer.shift(payload, rows, timedelta(days=shift_days))
+        if shift:
+            importer.shift(payload, rows, shift)
         declared = importer.declared_time(payload)
         result = clean_rows(importer, rows)
         run.rows_total = len(rows)
@@ -212,17 +220,25 @@ def _log_failure(run, status, message):
     return run
 
 
+def sample_shift(shift_to=None):
+    """From SAMPLE_FEED_MOMENT to `shift_to`: a datetime (default now) to its whole hour, or a
+    date, meaning that day at the same noon (a shift of whole days)."""
+    if isinstance(shift_to, date) and not isinstance(shift_to, datetime):
+        return timedelta(days=(shift_to - SAMPLE_FEED_DATE).days)
+    moment = timezone.localtime(shift_to or timezone.now()).replace(minute=0, second=0, microsecond=0)
+    return moment - SAMPLE_FEED_MOMENT
+
+
 def import_sample(key, shift_to=None, user=None):
-    """Load the sample feed of the repository, its dates moved to `shift_to` (default today)."""
+    """Load the sample feed of the repository, its dates moved to `shift_to` (see sample_shift)."""
     path = sample_feed(key)
-    target = shift_to or timezone.localdate()
     return run_import(
         key,
         content=path.read_bytes(),
         source=ImportRun.Source.DEMO,
         file_name=path.name,
         user=user,
-        shift_days=(target - SAMPLE_FEED_DATE).days,
+        shift=sample_shift(shift_to),
     )
 
 
@@ -265,3 +281,17 @@ class Freshness:
 def freshness(key):
     feed = Feed.objects.filter(key=key).only("data_as_of").first()
     return Freshness(str(key), feed.data_as_of if feed else None, int(feed_settings(key)["stale_hours"]))
+
+
+def attach_freshness(pages):
+    """Give lookup pages their feed's freshness (`page.freshness_info`) in one query."""
+    if not pages:
+        return pages
+    as_of = dict(
+        Feed.objects.filter(key__in={page.lookup for page in pages}).values_list("key", "data_as_of")
+    )
+    for page in pages:
+        page.freshness_info = Freshness(
+            page.lookup, as_of.get(page.lookup), int(feed_settings(page.lookup)["stale_hours"])
+        )
+    return pages

@@ -4,6 +4,7 @@ from home.models import Organisation
 from subsite_pages.models import ColumnPage, latest_articles
 
 SERVICE_TILE = "wsbs"  # the 网上办事 entry tile shows the hall's public figures
+CONVENIENCE_TILE = "bmfw"  # the 便民服务 column's lookups are quick links under the tiles
 
 
 def _service_hall(column):
@@ -17,6 +18,15 @@ def _service_hall(column):
     return hall_counts(), hall
 
 
+def _convenience_links(column):
+    """The lookups on the 便民服务 column (公积金, 天气, 公交 …), for the quick links: one query."""
+    from convenience.models import ConvenienceLookupPage
+
+    if column is None:
+        return []
+    return list(ConvenienceLookupPage.objects.child_of(column).live().public().order_by("path"))
+
+
 def portal_home_context(home, request):
     columns = {column.slug: column for column in ColumnPage.objects.child_of(home).live().public()}
 
@@ -26,6 +36,7 @@ def portal_home_context(home, request):
 
     entry_tiles = [columns[slug] for slug in home.ENTRY_TILES if slug in columns]
     service_counts, service_hall = _service_hall(columns.get(SERVICE_TILE))
+    convenience_links = _convenience_links(columns.get(CONVENIENCE_TILE))
 
     units = list(
         Organisation.objects.exclude(kind=Organisation.Kind.PORTAL)
@@ -41,6 +52,7 @@ def portal_home_context(home, request):
         "service_tile": SERVICE_TILE,
         "service_counts": service_counts,
         "service_hall": service_hall,
+        "convenience_links": convenience_links,
         "branches": [unit for unit in units if unit.kind == Organisation.Kind.BRANCH],
         "departments": [unit for unit in units if unit.kind == Organisation.Kind.DEPARTMENT],
         "towns": [unit for unit in units if unit.kind == Organisation.Kind.TOWN],

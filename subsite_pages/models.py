@@ -54,7 +54,10 @@ def column_articles(column, descendants=False):
 
 def _interaction_pages(parent):
     """Entry pages listed as cards: letter boxes, campaigns, surveys, interviews, the service hall,
-    disclosure catalogues, guides and key projects (every page type with a `card_summary`)."""
+    disclosure catalogues, guides, key projects and 便民 lookups (every page type with a
+    `card_summary`)."""
+    from convenience.models import ConvenienceLookupPage
+    from convenience.services import attach_freshness
     from disclosure.models import DisclosureCataloguePage, DisclosureGuidePage, KeyProjectPage
     from forms.models import CampaignPage, InterviewPage, LetterBoxPage, SurveyPage
     from services.models import ServiceHallPage
@@ -68,8 +71,12 @@ def _interaction_pages(parent):
         DisclosureCataloguePage,
         DisclosureGuidePage,
         KeyProjectPage,
+        ConvenienceLookupPage,
     )
-    return list(Page.objects.child_of(parent).live().public().type(*card_types).specific().order_by("path"))
+    pages = list(Page.objects.child_of(parent).live().public().type(*card_types).specific().order_by("path"))
+    # The lookups' cards say how fresh their data is: one query for all of them.
+    attach_freshness([page for page in pages if isinstance(page, ConvenienceLookupPage)])
+    return pages
 
 
 def _column_entries(column):

@@ -142,8 +142,9 @@ class Importer:
     # --- the demo's date shift ---------------------------------------------------------------------
 
     def shift(self, payload, rows, delta):
-        """Move every date of the sample feed by `delta` (whole days), so the demo is current on
-        the day it is loaded. Importers with nested dates extend this."""
+        """Move every date and time of the sample feed by `delta` (whole hours; see
+        `shift_text`), so the demo is current when it is loaded. Importers with nested dates
+        extend this."""
         if isinstance(payload, dict) and payload.get("generated_at"):
             payload["generated_at"] = shift_text(payload["generated_at"], delta)
         for row in rows:
@@ -153,11 +154,15 @@ class Importer:
 
 
 def shift_text(value, delta):
-    """An ISO date or date-time string moved by `delta`, written in the same form."""
+    """An ISO date or date-time string moved by `delta`, written in the same form.
+
+    A date alone moves as its noon does: the sample feeds describe 2026-11-28 12:00, so a
+    `delta` from that noon to any hour of a later day moves dates by whole days to that day.
+    """
     text = str(value)
     try:
         if len(text) == 10:
-            return (date.fromisoformat(text) + delta).isoformat()
+            return (datetime.combine(date.fromisoformat(text), time(12)) + delta).date().isoformat()
         moved = datetime.fromisoformat(text) + delta
     except ValueError:
         return value  # left for `clean` to reject

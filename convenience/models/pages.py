@@ -73,6 +73,8 @@ class ConvenienceLookupPage(RoutablePageMixin, Page):
         return response
 
     def card_summary(self):
+        """How fresh the data is; lists call `services.attach_freshness` first (one query)."""
         from convenience.services import freshness
 
-        return freshness(self.lookup).label
+        info = getattr(self, "freshness_info", None) or freshness(self.lookup)
+        return info.label

@@ -21,6 +21,7 @@ from wagtail.documents import get_document_model
 from wagtail.images import get_image_model
 from wagtail.models import Page, Site
 
+from convenience.demo.build import build_convenience_demo
 from disclosure.demo.build import build_disclosure_demo
 from disclosure.workflow import SUPERVISOR_GROUP as DISCLOSURE_SUPERVISOR_GROUP
 from forms.demo.build import build_interaction_demo
@@ -133,6 +134,7 @@ def _build_demo(say, scale, scale_articles):
     build_interaction_demo(say)
     build_service_demo(say)
     build_disclosure_demo(say)
+    build_convenience_demo(say)
     say(f"新增信息 {created} 条；共有信息 {ArticlePage.objects.count()} 条。\n")
     return created
 

@@ -26,6 +26,7 @@ BRANCHES = [
             ("shbz", "社会保障", "news", True),
             ("jycx", "交通出行", "news", True),
             ("shfw", "生活服务", "news", True),
+            ("bmfw", "便民服务", "convenience", False),
         ],
     },
     {
