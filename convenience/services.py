@@ -70,13 +70,17 @@ def fetch(key):
             for chunk in response.iter_content(64 * 1024):
                 size += len(chunk)
                 if size > limit:
-                    raise FeedUnavailable(f"数据超过 {limit // (1024 * 1024)} MB 上限，未导入。")
+                    raise FeedUnavailable(f"数据超过 {_size_text(limit)} 上限，未导入。")
                 chunks.append(chunk)
     except requests.Timeout:
         raise FeedUnavailable(f"数据源在 {timeout:g} 秒内没有响应（超时）。") from None
     except requests.RequestException:
         raise FeedUnavailable("无法连接数据源，请检查地址和网络。") from None
     return b"".join(chunks), _public_address(url)
+
+
+def _size_text(size):
+    return f"{size / (1024 * 1024):g} MB" if size >= 1024 * 1024 else f"{size / 1024:g} KB"
 
 
 def decode(content):

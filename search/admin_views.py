@@ -22,7 +22,6 @@ from wagtail.permission_policies.base import BasePermissionPolicy
 
 from home import admin_common
 from home.dates import cn_date
-from home.models import Organisation
 from search import analytics
 from search.forms import AnalyticsRangeForm
 
@@ -33,22 +32,12 @@ REFUSED = "只有主站管理员可以维护站群搜索的同义词、推荐结
 
 
 def _portal_reviewer_groups():
-    return Organisation.objects.filter(kind=Organisation.Kind.PORTAL, reviewer_group__isnull=False).values(
-        "reviewer_group"
-    )
+    return admin_common.portal_reviewer_groups()
 
 
 def may_manage_search(user):
     """Superusers and members of the portal's 管理员 group; remembered on the user for the request."""
-    if not (user.is_authenticated and user.is_active):
-        return False
-    if user.is_superuser:
-        return True
-    cached = getattr(user, "_may_manage_search", None)
-    if cached is None:
-        cached = user.groups.filter(pk__in=_portal_reviewer_groups()).exists()
-        user._may_manage_search = cached
-    return cached
+    return admin_common.is_portal_administrator(user)
 
 
 class SearchAdminPermissionPolicy(BasePermissionPolicy):

@@ -80,7 +80,8 @@ class Importer:
             raise FeedRefused(f"数据格式已变化：缺少列 {'、'.join(missing)}。整批未导入，原有数据保持不变。")
         reader.fieldnames = header
         rows = []
-        for line, record in enumerate(reader, start=2):
+        for record in reader:
+            line = reader.line_num  # the file's line: DictReader skips blank lines silently
             if None in record:
                 rows.append(Row(f"第 {line} 行", {"__extra__": True}))
                 continue
