@@ -6,13 +6,13 @@ remains the authority and its ValidationErrors are put back on these fields by t
 """
 
 import re
-import unicodedata
 
 from django import forms
 from django.core.exceptions import ValidationError
 
 from disclosure.models import DisclosureRequest
 from forms.forms import LANDLINE, MOBILE, TOKEN, PlainTextField, normalise_phone
+from home import identifiers
 from home.captcha import CaptchaFormMixin
 from home.models import Organisation
 
@@ -22,33 +22,14 @@ ORGANISATION = "organisation"
 APPLICANT_TYPES = [(PERSON, "自然人"), (ORGANISATION, "法人或其他组织")]
 ORGANISATION_KINDS = [(value, label) for value, label in R.ApplicantKind.choices if value != PERSON]
 
-# GB 11643: 17 digits (the 7th to 14th are the birth date) and an ISO 7064 MOD 11-2 check digit.
-RESIDENT_ID = re.compile(r"^\d{17}[\dX]$")
-ID_WEIGHTS = (7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2)
-ID_CHECK_DIGITS = "10X98765432"
+# GB 11643 (resident ID numbers): the one check in home.identifiers; the names stay for imports.
+RESIDENT_ID = identifiers.RESIDENT_ID
+ID_WEIGHTS = identifiers.ID_WEIGHTS
+ID_CHECK_DIGITS = identifiers.ID_CHECK_DIGITS
+resident_id_error = identifiers.resident_id_error
+normalise_code = identifiers.normalise_code
 # GB 32100: 18 characters of digits and capital letters without I, O, S, V and Z.
 USCC = re.compile(r"^[0-9A-HJ-NP-RTUW-Y]{18}$")
-
-
-def normalise_code(value):
-    """Full-width characters and spaces from a Chinese input method are fine; letters in capitals."""
-    return re.sub(r"\s", "", unicodedata.normalize("NFKC", value or "")).upper()
-
-
-def resident_id_error(value):
-    """None for a well-formed 18-digit resident ID number, else what is wrong with it."""
-    if not RESIDENT_ID.match(value):
-        return "身份证号码应为 18 位，前 17 位为数字，最后一位为数字或字母 X。"
-    from datetime import date
-
-    try:
-        date(int(value[6:10]), int(value[10:12]), int(value[12:14]))
-    except ValueError:
-        return "身份证号码中的出生日期不正确，请核对。"
-    total = sum(int(digit) * weight for digit, weight in zip(value[:17], ID_WEIGHTS, strict=True))
-    if ID_CHECK_DIGITS[total % 11] != value[17]:
-        return "身份证号码校验位不正确，请核对后重新输入。"
-    return None
 
 
 def uscc_error(value):

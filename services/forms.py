@@ -7,14 +7,12 @@ while the applicant is still at the form rather than days later at the window.
 """
 
 import re
-import unicodedata
-from datetime import date
 
 from django import forms
 from django.core.exceptions import ValidationError
 
 from forms.forms import LANDLINE, MOBILE, TOKEN, MultipleFileField, PlainTextField, normalise_phone
-from home import uploads
+from home import identifiers, uploads
 from home.captcha import CaptchaFormMixin
 from services.models import Application
 
@@ -31,9 +29,13 @@ MATERIAL_HELP = (
     f"支持 {FILE_LABELS} 格式，可用手机拍照上传。"
 )
 
-ID_WEIGHTS = (7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2)
-ID_CHECK = "10X98765432"
-RESIDENT_ID = re.compile(r"^\d{17}[\dX]$")
+# The resident ID check lives in home.identifiers; these names stay for existing imports.
+ID_WEIGHTS = identifiers.ID_WEIGHTS
+ID_CHECK = identifiers.ID_CHECK_DIGITS
+RESIDENT_ID = identifiers.RESIDENT_ID
+resident_id_check_digit = identifiers.resident_id_check_digit
+validate_resident_id = identifiers.validate_resident_id
+normalise_code = identifiers.normalise_code
 CREDIT_CHARS = "0123456789ABCDEFGHJKLMNPQRTUWXY"  # no I, O, S, V, Z
 CREDIT_WEIGHTS = (1, 3, 9, 27, 19, 26, 16, 17, 20, 29, 25, 13, 8, 24, 10, 30, 28)
 CREDIT_CODE = re.compile(rf"^[{CREDIT_CHARS}]{{2}}\d{{6}}[{CREDIT_CHARS}]{{10}}$")
@@ -41,35 +43,11 @@ RECEIPT = re.compile(r"^[A-Z0-9]{6,24}$")
 ID_TAIL = re.compile(r"^[0-9A-Z]{6}$")
 
 
-def normalise_code(value):
-    """Full-width characters and spaces from a Chinese input method, and lower case, are fine."""
-    return re.sub(r"\s", "", unicodedata.normalize("NFKC", value or "")).upper()
-
-
-def resident_id_check_digit(first17):
-    return ID_CHECK[sum(int(digit) * weight for digit, weight in zip(first17, ID_WEIGHTS, strict=True)) % 11]
-
-
 def credit_code_check_char(first17):
     total = sum(
         CREDIT_CHARS.index(char) * weight for char, weight in zip(first17, CREDIT_WEIGHTS, strict=True)
     )
     return CREDIT_CHARS[(31 - total % 31) % 31]
-
-
-def validate_resident_id(value):
-    if len(value) != 18:
-        raise ValidationError(f"居民身份证号码应为 18 位（现有 {len(value)} 位），请核对。", code="length")
-    if not RESIDENT_ID.match(value):
-        raise ValidationError("居民身份证号码前 17 位应为数字，最后一位为数字或字母 X。", code="format")
-    try:
-        born = date(int(value[6:10]), int(value[10:12]), int(value[12:14]))
-    except ValueError:
-        born = None
-    if born is None or born.year < 1900 or born > date.today():
-        raise ValidationError("居民身份证号码中的出生日期不正确，请核对。", code="birth_date")
-    if resident_id_check_digit(value[:17]) != value[17]:
-        raise ValidationError("居民身份证号码校验位不正确，请逐位核对后重新输入。", code="check_digit")
 
 
 def validate_credit_code(value):

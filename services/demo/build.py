@@ -28,6 +28,7 @@ from wagtail.models import ReferenceIndex
 from wagtail.signal_handlers import disable_reference_index_auto_update
 
 from home import uploads
+from home.identifiers import resident_id_check_digit
 from home.models import Organisation
 from home.workdays import add_workdays, is_workday
 from services import workflow
@@ -78,14 +79,11 @@ HALL_INTRO = (
 USCC_CHARS = "0123456789ABCDEFGHJKLMNPQRTUWXY"  # GB 32100-2015: no I, O, S, V, Z
 USCC_WEIGHTS = [1, 3, 9, 27, 19, 26, 16, 17, 20, 29, 25, 13, 8, 24, 10, 30, 28]
 ORG_CODE_WEIGHTS = [3, 7, 9, 10, 5, 8, 4, 2]
-ID_WEIGHTS = [7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2]
 REGION = "370282"
 
 
-def id_check(body17):
-    """GB 11643 check character of a citizen ID number."""
-    total = sum(int(digit) * weight for digit, weight in zip(body17, ID_WEIGHTS, strict=True))
-    return "10X98765432"[total % 11]
+# GB 11643 check character of a citizen ID number (home.identifiers has the one implementation).
+id_check = resident_id_check_digit
 
 
 def citizen_id(birth, sequence):
