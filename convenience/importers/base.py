@@ -194,37 +194,17 @@ def text(data, name, label, max_length, required=True):
     return value
 
 
-def decimal(data, name, label, minimum=None, maximum=None, required=True, places=2):
+def _given(data, name, label, required):
+    """The field's text, or None when it is empty (refused when required)."""
     value = data.get(name)
     if value is None or str(value).strip() == "":
         if required:
             raise RowRejected(f"缺少{label}。")
         return None
-    try:
-        number = Decimal(str(value).strip())
-    except InvalidOperation:
-        raise RowRejected(f"{label}不是数字。") from None
-    if not number.is_finite():
-        raise RowRejected(f"{label}不是数字。")
-    if minimum is not None and number < minimum:
-        raise RowRejected(f"{label}不能小于 {minimum}。")
-    if maximum is not None and number > maximum:
-        raise RowRejected(f"{label}不能大于 {maximum}。")
-    return number.quantize(Decimal(1).scaleb(-places))
+    return value
 
 
-def integer(data, name, label, minimum=None, maximum=None, required=True):
-    value = data.get(name)
-    if value is None or str(value).strip() == "":
-        if required:
-            raise RowRejected(f"缺少{label}。")
-        return None
-    if isinstance(value, bool):
-        raise RowRejected(f"{label}不是整数。")
-    try:
-        number = int(str(value).strip())
-    except ValueError:
-        raise RowRejected(f"{label}不是整数。") from None
+def _within(number, label, minimum, maximum):
     if minimum is not None and number < minimum:
         raise RowRejected(f"{label}不能小于 {minimum}。")
     if maximum is not None and number > maximum:
@@ -232,40 +212,55 @@ def integer(data, name, label, minimum=None, maximum=None, required=True):
     return number
 
 
-def a_date(data, name, label, required=True):
-    value = data.get(name)
-    if value is None or str(value).strip() == "":
-        if required:
-            raise RowRejected(f"缺少{label}。")
+def decimal(data, name, label, minimum=None, maximum=None, required=True, places=2):
+    value = _given(data, name, label, required)
+    if value is None:
         return None
     try:
-        return date.fromisoformat(str(value).strip())
+        number = Decimal(str(value).strip())
+    except InvalidOperation:
+        raise RowRejected(f"{label}不是数字。") from None
+    if not number.is_finite():
+        raise RowRejected(f"{label}不是数字。")
+    return _within(number, label, minimum, maximum).quantize(Decimal(1).scaleb(-places))
+
+
+def integer(data, name, label, minimum=None, maximum=None, required=True):
+    value = _given(data, name, label, required)
+    if value is None:
+        return None
+    if isinstance(value, bool):
+        raise RowRejected(f"{label}不是整数。")
+    try:
+        number = int(str(value).strip())
     except ValueError:
-        raise RowRejected(f"{label}应为“年-月-日”格式，如 2026-11-28。") from None
+        raise RowRejected(f"{label}不是整数。") from None
+    return _within(number, label, minimum, maximum)
+
+
+def _parsed(data, name, label, required, parse, form):
+    value = _given(data, name, label, required)
+    if value is None:
+        return None
+    try:
+        return parse(str(value).strip())
+    except ValueError:
+        raise RowRejected(f"{label}应为{form}。") from None
+
+
+def a_date(data, name, label, required=True):
+    return _parsed(data, name, label, required, date.fromisoformat, "“年-月-日”格式，如 2026-11-28")
 
 
 def a_datetime(data, name, label, required=True):
-    value = data.get(name)
-    if value is None or str(value).strip() == "":
-        if required:
-            raise RowRejected(f"缺少{label}。")
-        return None
-    try:
-        return aware(datetime.fromisoformat(str(value).strip()))
-    except ValueError:
-        raise RowRejected(f"{label}应为“年-月-日 时:分”格式，如 2026-11-28 08:00。") from None
+    def parse(value):
+        return aware(datetime.fromisoformat(value))
+
+    return _parsed(data, name, label, required, parse, "“年-月-日 时:分”格式，如 2026-11-28 08:00")
 
 
 def a_time(data, name, label, required=True):
-    value = data.get(name)
-    if value is None or str(value).strip() == "":
-        if required:
-            raise RowRejected(f"缺少{label}。")
-        return None
-    try:
-        return time.fromisoformat(str(value).strip())
-    except ValueError:
-        raise RowRejected(f"{label}应为“时:分”格式，如 06:30。") from None
+    return _parsed(data, name, label, required, time.fromisoformat, "“时:分”格式，如 06:30")
 
 
 def boolean(data, name, label):
