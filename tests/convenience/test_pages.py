@@ -101,3 +101,30 @@ def test_sub_routes_of_a_lookup_without_sub_pages_are_not_found(client, group):
     base = page.relative_url(page.get_site())
     for sub in ("nothing/", "route/1/", "x/../../"):
         assert client.get(base + sub, HTTP_HOST=host("www")).status_code == 404
+
+
+JUNK_QUERIES = [
+    {"place": "<script>alert(1)</script>", "station": "99999999999999999999999", "category": "\x00"},
+    {"from": "站" * 500, "to": "", "page": "-1", "q": "' OR 1=1 --"},
+    {"origin": "🚌", "destination": "即墨城区", "station": "abc", "place": "即墨城区" * 50},
+    {"from": "即墨汽车站", "to": "即墨汽车站", "category": "蔬菜", "item": "1e9"},
+]
+JUNK_SUBPAGES = ["route/99999999999999999999/", "stop/abc/", "item/0/", "station/-1/", "nothing/", "route/"]
+
+
+@pytest.mark.parametrize("key", sorted(LOOKUP_SLUGS))
+def test_no_input_makes_any_lookup_fail_with_a_server_error(client, group, key):
+    from convenience.services import import_sample
+
+    import_sample(key)
+    page = lookup_page(key)
+    base = page.relative_url(page.get_site())
+    for query in JUNK_QUERIES:
+        response = client.get(base, query, HTTP_HOST=host("www"))
+        assert response.status_code in (200, 400), (key, query, response.status_code)
+    for data in ({}, {"id_number": "x" * 5000, "password": "", "plate": "鲁", "vin_tail": "<>"}):
+        response = client.post(base, data, HTTP_HOST=host("www"))
+        assert response.status_code < 500, (key, data, response.status_code)
+    for sub in JUNK_SUBPAGES:
+        response = client.get(base + sub, HTTP_HOST=host("www"))
+        assert response.status_code in (200, 301, 404), (key, sub, response.status_code)
