@@ -204,3 +204,40 @@ def refuse_address(request, feed):
         log_attempt(feed, "", ip, LookupAttempt.Outcome.LIMITED)
     response = ratelimit.too_many_requests(request, IP_LIMITED_MESSAGE, retry_after=retry_after())
     return no_store(response)
+
+
+def renderer(page, request, template):
+    """`render(form, status=200, **context)`: the lookup's `template` with `form` and `context`,
+    through `page.render_lookup` (which adds the freshness and the never-cache headers)."""
+
+    def render(form, status=200, **context):
+        return page.render_lookup(request, template, {"form": form, **context}, status=status)
+
+    return render
+
+
+def read_form(request, feed, form_class, render):
+    """The steps every personal lookup starts with. Returns `(form, None)` for a POST from an
+    address with lookups left whose form is valid; otherwise `(None, response)`: the empty form for
+    any other method (nothing is read from the query string), the 429 page of `refuse_address`, or
+    the form with its errors (status 400). `render` is the lookup's `renderer`."""
+    if request.method != "POST":
+        return None, render(form_class())
+    refused = refuse_address(request, feed)
+    if refused is not None:
+        return None, refused
+    form = form_class(request.POST)
+    if not form.is_valid():
+        return None, render(form, status=400)
+    return form, None
+
+
+def refuse_identifier(feed, hashed, ip, outcome, form, render, message):
+    """The 429 answer for an identifier locked or paused for the hour (a fund ID after too many
+    failures, a plate after too many misses): the lookup is logged with `outcome`, the form comes
+    back with a new captcha, `message` and a Retry-After header."""
+    log_attempt(feed, hashed, ip, outcome)
+    form.refresh_captcha()
+    response = render(form, status=429, error=message)
+    response["Retry-After"] = str(retry_after())
+    return response

@@ -48,27 +48,17 @@ def password_matches(password, encoded):
         return False
 
 
-def _render(page, request, form, status=200, **context):
-    return page.render_lookup(request, TEMPLATE, {"form": form, **context}, status=status)
-
-
 def index(page, request):
-    if request.method != "POST":
-        return _render(page, request, FundLookupForm())
-    refused = personal.refuse_address(request, FeedKey.FUND)
-    if refused is not None:
-        return refused
-    form = FundLookupForm(request.POST)
-    if not form.is_valid():
-        return _render(page, request, form, status=400)
-    ip = ratelimit.client_ip(request)
-    id_hash = personal.identifier_hash(FeedKey.FUND, form.cleaned_data["id_number"])
-    if personal.fund_locked(id_hash):
-        personal.log_attempt(FeedKey.FUND, id_hash, ip, Outcome.LOCKED)
-        form.refresh_captcha()
-        response = _render(page, request, form, status=429, error=personal.FUND_LOCKED_MESSAGE)
-        response["Retry-After"] = str(personal.retry_after())
+    render = personal.renderer(page, request, TEMPLATE)
+    form, response = personal.read_form(request, FeedKey.FUND, FundLookupForm, render)
+    if response is not None:
         return response
+    id_hash = personal.identifier_hash(FeedKey.FUND, form.cleaned_data["id_number"])
+    ip = ratelimit.client_ip(request)
+    if personal.fund_locked(id_hash):
+        return personal.refuse_identifier(
+            FeedKey.FUND, id_hash, ip, Outcome.LOCKED, form, render, personal.FUND_LOCKED_MESSAGE
+        )
     account = FundAccount.objects.filter(id_hash=id_hash).first()
     password = form.cleaned_data["password"]
     if account is None:
@@ -82,11 +72,9 @@ def index(page, request):
     if outcome != Outcome.FOUND:
         personal.count_fund_failure(id_hash)
         form.refresh_captcha()
-        return _render(page, request, form, error=FAILED_MESSAGE)
+        return render(form, error=FAILED_MESSAGE)
     # The answer is shown with a new, empty form: the full ID number is not written back.
-    return _render(
-        page,
-        request,
+    return render(
         FundLookupForm(),
         account=account,
         account_no_masked=mask_account_no(account.account_no),

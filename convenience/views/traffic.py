@@ -21,38 +21,26 @@ MAX_SHOWN = 100
 Outcome = LookupAttempt.Outcome
 
 
-def _render(page, request, form, status=200, **context):
-    return page.render_lookup(request, TEMPLATE, {"form": form, **context}, status=status)
-
-
 def index(page, request):
-    if request.method != "POST":
-        return _render(page, request, TrafficLookupForm())
-    refused = personal.refuse_address(request, FeedKey.TRAFFIC)
-    if refused is not None:
-        return refused
-    form = TrafficLookupForm(request.POST)
-    if not form.is_valid():
-        return _render(page, request, form, status=400)
-    ip = ratelimit.client_ip(request)
+    render = personal.renderer(page, request, TEMPLATE)
+    form, response = personal.read_form(request, FeedKey.TRAFFIC, TrafficLookupForm, render)
+    if response is not None:
+        return response
     plate, vin_tail = form.cleaned_data["plate"], form.cleaned_data["vin_tail"]
     lookup_hash = personal.identifier_hash(FeedKey.TRAFFIC, personal.vehicle_key(plate, vin_tail))
+    ip = ratelimit.client_ip(request)
     if personal.traffic_limited(plate):
-        personal.log_attempt(FeedKey.TRAFFIC, lookup_hash, ip, Outcome.LIMITED)
-        form.refresh_captcha()
-        response = _render(page, request, form, status=429, error=personal.TRAFFIC_LIMITED_MESSAGE)
-        response["Retry-After"] = str(personal.retry_after())
-        return response
+        return personal.refuse_identifier(
+            FeedKey.TRAFFIC, lookup_hash, ip, Outcome.LIMITED, form, render, personal.TRAFFIC_LIMITED_MESSAGE
+        )
     violations = list(TrafficViolation.objects.filter(lookup_hash=lookup_hash)[:MAX_SHOWN])
     if not violations:
         personal.count_traffic_miss(plate)
         personal.log_attempt(FeedKey.TRAFFIC, lookup_hash, ip, Outcome.NOT_FOUND)
         form.refresh_captcha()
-        return _render(page, request, form, not_found=NOT_FOUND_MESSAGE)
+        return render(form, not_found=NOT_FOUND_MESSAGE)
     personal.log_attempt(FeedKey.TRAFFIC, lookup_hash, ip, Outcome.FOUND)
-    return _render(
-        page,
-        request,
+    return render(
         TrafficLookupForm(),  # a new, empty form: the full plate number is not written back
         violations=violations,
         plate_masked=violations[0].plate_masked,

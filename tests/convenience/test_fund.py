@@ -5,7 +5,6 @@ unknown ID, the lock after five failures, the address limit, the masked result, 
 keep it out of caches and search engines, a bounded number of queries)."""
 
 import json
-import socket
 from datetime import date, timedelta
 from functools import cache
 
@@ -20,9 +19,10 @@ from convenience.models import Feed, ImportRun
 from convenience.models.feeds import LookupAttempt
 from convenience.models.fund import FundAccount, FundDeposit
 from convenience.services import SAMPLE_FEED_DATE, import_sample, run_import
-from home.captcha import new_challenge
 from home.identifiers import resident_id_check_digit
-from tests.factories.convenience import configure_feed, lookup_page
+from tests.convenience import personal_helpers as helpers
+from tests.convenience.personal_helpers import assert_private, html, rejected_reasons
+from tests.factories.convenience import configure_feed
 
 pytestmark = pytest.mark.django_db
 
@@ -36,6 +36,7 @@ LIU = "37028219960205033X"  # 刘子涵, with a 补缴 among the deposits
 NOBODY = "370282196503120044"
 PASSWORD = "135790"
 IP = "203.0.113.7"
+upload, get, post, page, loaded = helpers.for_lookup("fund", "fund.json", IP)
 
 
 @cache
@@ -73,22 +74,6 @@ def feed(*records, generated_at="2026-11-28T02:30:00+08:00"):
     return json.dumps({"generated_at": generated_at, "records": list(records)}, ensure_ascii=False)
 
 
-def upload(content):
-    return run_import(
-        "fund",
-        content=content.encode() if isinstance(content, str) else content,
-        source=ImportRun.Source.UPLOAD,
-        file_name="fund.json",
-    )
-
-
-def closed_port_url():
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        port = probe.getsockname()[1]
-    return f"http://127.0.0.1:{port}/fund.json"
-
-
 def snapshot():
     accounts = sorted(FundAccount.objects.values_list("id_hash", "balance", "status", "password_hash"))
     deposits = sorted(FundDeposit.objects.values_list("account__id_hash", "month", "amount", "kind"))
@@ -114,18 +99,6 @@ def stored_text():
     return json.dumps(rows, ensure_ascii=False, default=str)
 
 
-@pytest.fixture
-def page(group):
-    return lookup_page("fund")
-
-
-@pytest.fixture
-def loaded(group):
-    run = import_sample("fund")
-    assert run.status == S.APPLIED, (run.message, run.rejected[:3])
-    return run
-
-
 def account(id_number):
     return FundAccount.objects.get(id_hash=personal.identifier_hash("fund", id_number))
 
@@ -134,10 +107,7 @@ def account(id_number):
 
 
 def test_the_sample_feed_over_http(group, feed_server, settings):
-    configure_feed(settings, "fund", feed_server.serve("/fund.json", SAMPLE))
-    run = run_import("fund")
-    assert run.status == S.APPLIED, run.rejected
-    assert feed_server.requests[0][0] == "/fund.json"
+    run = helpers.import_over_http("fund", "fund.json", SAMPLE, feed_server, settings)
     assert run.rows_total == run.rows_accepted == 12 == FundAccount.objects.count()
     wang = account(WANG)
     assert (wang.name_masked, wang.id_masked) == ("王**", "370282********0263")
@@ -197,7 +167,7 @@ def test_a_partly_bad_feed_applies_the_good_records_and_says_why(group, feed_ser
     configure_feed(settings, "fund", feed_server.serve("/partly.json", feed(*good, *bad)))
     run = run_import("fund")
     assert run.status == S.PARTIAL and run.rows_accepted == 7 and run.rows_rejected == 6
-    reasons = {entry["row"]: entry["reason"] for entry in run.rejected}
+    reasons = rejected_reasons(run)
     assert "校验位不正确" in reasons["第 8 条"]
     assert "不接受明文密码" in reasons["第 9 条"]
     assert "不是 PBKDF2 格式" in reasons["第 10 条"]
@@ -208,51 +178,34 @@ def test_a_partly_bad_feed_applies_the_good_records_and_says_why(group, feed_ser
 
 
 def test_a_feed_of_plain_passwords_is_refused_whole(loaded):
-    before = snapshot()
     plain = record()
     plain.pop("password_hash")
     plain["password"] = PASSWORD
-    run = upload(feed(plain))
-    assert run.status == S.REFUSED and "不接受明文密码" in run.message and "原有数据保持不变" in run.message
-    assert snapshot() == before and PASSWORD not in stored_text()
+    helpers.assert_refused_keeping_data(
+        snapshot, lambda: upload(feed(plain)), "不接受明文密码", "原有数据保持不变"
+    )
+    assert PASSWORD not in stored_text()
 
 
 def test_an_unreachable_feed_keeps_the_previous_data(loaded, feed_server, settings):
-    before = snapshot()
-    configure_feed(settings, "fund", feed_server.serve("/down.json", b"", status=503))
-    run = run_import("fund")
-    assert run.status == S.FAILED and "HTTP 503" in run.message
-    configure_feed(settings, "fund", closed_port_url())
-    run = run_import("fund")
-    assert run.status == S.FAILED and "无法连接数据源" in run.message
-    assert snapshot() == before
-    assert Feed.objects.get(key="fund").last_success_id == loaded.pk
+    helpers.assert_unreachable_feed_keeps_data("fund", "json", loaded, feed_server, settings, snapshot)
 
 
 def test_a_feed_that_times_out_keeps_the_previous_data(loaded, feed_server, settings, short_timeout):
-    before = snapshot()
-    configure_feed(settings, "fund", feed_server.serve("/slow.json", SAMPLE, delay=2))
-    run = run_import("fund")
-    assert run.status == S.FAILED and "超时" in run.message
-    assert snapshot() == before
+    helpers.assert_slow_feed_keeps_data("fund", "json", SAMPLE, feed_server, settings, snapshot)
 
 
 def test_renamed_fields_refuse_the_whole_batch(loaded, feed_server, settings):
-    before = snapshot()
     renamed = SAMPLE.decode().replace('"id_number"', '"sfzh"')
     configure_feed(settings, "fund", feed_server.serve("/renamed.json", renamed))
-    run = run_import("fund")
-    assert run.status == S.REFUSED and "缺少字段 id_number" in run.message
-    assert snapshot() == before
+    helpers.assert_refused_keeping_data(snapshot, lambda: run_import("fund"), "缺少字段 id_number")
 
 
 def test_mostly_bad_records_are_refused_whole(loaded):
-    before = snapshot()
-    run = upload(
-        feed(record(), record(person_id(sequence=60), balance="-1"), record(person_id(sequence=62), name=""))
+    bad = feed(
+        record(), record(person_id(sequence=60), balance="-1"), record(person_id(sequence=62), name="")
     )
-    assert run.status == S.REFUSED and "超过 50%" in run.message
-    assert snapshot() == before
+    helpers.assert_refused_keeping_data(snapshot, lambda: upload(bad), "超过 50%")
 
 
 def test_duplicates_identical_are_ignored_conflicting_are_both_refused(group):
@@ -261,7 +214,7 @@ def test_duplicates_identical_are_ignored_conflicting_are_both_refused(group):
     others = [record(person_id(sequence=n)) for n in (74, 76, 78, 80)]
     run = upload(feed(first, same, one, other, *others))
     assert run.status == S.PARTIAL and run.rows_accepted == 5
-    reasons = {entry["row"]: entry["reason"] for entry in run.rejected}
+    reasons = rejected_reasons(run)
     assert "与第 1 条完全重复" in reasons["第 2 条"]
     assert "内容不同，两行均未导入" in reasons["第 4 条"] and "内容不同" in reasons["第 3 条"]
     assert not FundAccount.objects.filter(
@@ -289,29 +242,6 @@ def test_an_update_replaces_the_account_and_its_deposits_and_keeps_the_others(lo
 
 
 # --- the page -----------------------------------------------------------------------------------------
-
-
-def path(page):
-    return page.relative_url(page.get_site())
-
-
-def get(client, page, data=None):
-    return client.get(path(page), data or {}, HTTP_HOST=page.get_site().hostname, REMOTE_ADDR=IP)
-
-
-def post(client, page, ip=IP, **data):
-    data = {"captcha_id": new_challenge(), "captcha": "2345", **data}
-    return client.post(path(page), data, HTTP_HOST=page.get_site().hostname, REMOTE_ADDR=ip)
-
-
-def html(response):
-    return response.content.decode()
-
-
-def assert_private(response):
-    cache_control = response["Cache-Control"]
-    assert "no-store" in cache_control and "private" in cache_control
-    assert "noindex" in response["X-Robots-Tag"]
 
 
 def test_the_form(page, loaded, client):
@@ -406,24 +336,15 @@ def test_five_failures_lock_the_id_for_the_hour_even_with_the_right_password(pag
             post(client, page, id_number=id_number, password="999999")
         )
     locked = post(client, page, id_number=id_number, password=PASSWORD)
-    assert locked.status_code == 429 and "查询失败次数过多" in html(locked) and "账户余额" not in html(locked)
-    assert int(locked["Retry-After"]) > 0
-    assert_private(locked)
-    assert LookupAttempt.objects.filter(outcome=O.LOCKED).count() == 1
+    helpers.assert_paused(locked, "查询失败次数过多", "账户余额", O.LOCKED)
     assert LookupAttempt.objects.exclude(outcome=O.LOCKED).count() == 5
     # Another person's lookup is not affected.
     assert "账户余额" in html(post(client, page, id_number=LIU, password=PASSWORD))
 
 
 def test_the_address_limit(page, loaded, client):
-    for _ in range(personal.LOOKUPS_PER_IP):
-        post(client, page, id_number="1", password="x")
-    refused = post(client, page, id_number=WANG, password=PASSWORD)
-    assert refused.status_code == 429 and "查询过于频繁" in html(refused)
-    assert_private(refused)
-    post(client, page, id_number=WANG, password=PASSWORD)
-    assert LookupAttempt.objects.filter(outcome=O.LIMITED, ip=IP).count() == 1  # logged once an hour
-    assert post(client, page, ip="203.0.113.8", id_number=WANG, password=PASSWORD).status_code == 200
+    malformed, query = {"id_number": "1", "password": "x"}, {"id_number": WANG, "password": PASSWORD}
+    helpers.assert_the_address_limit(client, page, malformed, query, IP, "203.0.113.8")
 
 
 def test_the_lookup_runs_a_bounded_number_of_queries(page, loaded, client, django_assert_max_num_queries):
@@ -442,15 +363,6 @@ def test_the_lookup_runs_a_bounded_number_of_queries(page, loaded, client, djang
 
 
 def test_results_are_never_indexed_by_the_site_search(page, loaded, client):
-    from search import indexing
-    from search.models import SearchDocument
-
     post(client, page, id_number=WANG, password=PASSWORD)
-    indexing.rebuild()
-    assert not indexing.is_indexed_type(FundAccount) and not indexing.is_indexed_type(FundDeposit)
-    assert indexing.document_for(account(WANG)) is None
-    bodies = json.dumps(list(SearchDocument.objects.values("title", "body", "url")), ensure_ascii=False)
-    for value in ("王**", "86432.18", "86,432.18", "即墨市人民医院", "370282********0263"):
-        assert value not in bodies
-    # The lookup page itself (its title and introduction) may be found.
-    assert SearchDocument.objects.filter(url__endswith=path(page), title=page.title).count() == 1
+    shown = ("王**", "86432.18", "86,432.18", "即墨市人民医院", "370282********0263")
+    helpers.assert_kept_out_of_site_search(page, [FundAccount, FundDeposit], account(WANG), shown)

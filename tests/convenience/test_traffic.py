@@ -5,7 +5,6 @@ address and per plate, the headers that keep it out of caches and search engines
 of queries)."""
 
 import json
-import socket
 from datetime import timedelta
 
 import pytest
@@ -13,12 +12,13 @@ from django.utils import timezone
 
 from convenience import personal
 from convenience.importers import sample_feed
-from convenience.models import Feed, ImportRun
+from convenience.models import ImportRun
 from convenience.models.feeds import LookupAttempt
 from convenience.models.traffic import TrafficViolation
 from convenience.services import SAMPLE_FEED_DATE, import_sample, run_import, sample_shift
-from home.captcha import new_challenge
-from tests.factories.convenience import configure_feed, lookup_page
+from tests.convenience import personal_helpers as helpers
+from tests.convenience.personal_helpers import assert_private, html, rejected_reasons
+from tests.factories.convenience import configure_feed
 
 pytestmark = pytest.mark.django_db
 
@@ -32,6 +32,7 @@ OTHER_PLATE, OTHER_TAIL = "鲁BD36528", "418273"
 CLEAN_VIN = "LSGKB54H4RA034127"  # a valid VIN of a vehicle without violations
 IP = "203.0.113.9"
 RED = "驾驶机动车违反道路交通信号灯通行的"
+upload, get, post, page, loaded = helpers.for_lookup("traffic", "traffic.csv", IP)
 
 
 def when(days_ago=1):
@@ -61,22 +62,6 @@ def csv(*lines, header=HEADER):
     return header + "".join(line + "\n" for line in lines)
 
 
-def upload(content):
-    return run_import(
-        "traffic",
-        content=content.encode() if isinstance(content, str) else content,
-        source=ImportRun.Source.UPLOAD,
-        file_name="traffic.csv",
-    )
-
-
-def closed_port_url():
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        port = probe.getsockname()[1]
-    return f"http://127.0.0.1:{port}/traffic.csv"
-
-
 def snapshot():
     return sorted(TrafficViolation.objects.values_list("record_no", "lookup_hash", "handled", "fine"))
 
@@ -93,26 +78,11 @@ def sample_plates_and_vins():
     return values
 
 
-@pytest.fixture
-def page(group):
-    return lookup_page("traffic")
-
-
-@pytest.fixture
-def loaded(group):
-    run = import_sample("traffic")
-    assert run.status == S.APPLIED, (run.message, run.rejected[:3])
-    return run
-
-
 # --- the importer ------------------------------------------------------------------------------------
 
 
 def test_the_sample_feed_over_http(group, feed_server, settings):
-    configure_feed(settings, "traffic", feed_server.serve("/traffic.csv", SAMPLE))
-    run = run_import("traffic")
-    assert run.status == S.APPLIED, run.rejected
-    assert feed_server.requests[0][0] == "/traffic.csv"
+    run = helpers.import_over_http("traffic", "traffic.csv", SAMPLE, feed_server, settings)
     assert run.rows_total == run.rows_accepted == 30 == TrafficViolation.objects.count()
     assert TrafficViolation.objects.values("lookup_hash").distinct().count() == 8
     mine = TrafficViolation.objects.filter(lookup_hash=vehicle_hash())
@@ -160,7 +130,7 @@ def test_a_partly_bad_feed_applies_the_good_rows_and_says_why(group, feed_server
     configure_feed(settings, "traffic", feed_server.serve("/partly.csv", content))
     run = run_import("traffic")
     assert run.status == S.PARTIAL and run.rows_accepted == 9 and run.rows_rejected == 9
-    reasons = {entry["row"]: entry["reason"] for entry in run.rejected}
+    reasons = rejected_reasons(run)
     assert "号牌号码格式不正确" in reasons["第 11 行"] and "第二位" in reasons["第 11 行"]
     assert "现有 5 位" in reasons["第 12 行"]
     assert reasons["第 13 行"] == "车辆识别代号第 9 位校验位不正确。"
@@ -176,46 +146,31 @@ def test_a_partly_bad_feed_applies_the_good_rows_and_says_why(group, feed_server
 
 
 def test_an_unreachable_feed_keeps_the_previous_data(loaded, feed_server, settings):
-    before = snapshot()
-    configure_feed(settings, "traffic", feed_server.serve("/down.csv", b"", status=503))
-    run = run_import("traffic")
-    assert run.status == S.FAILED and "HTTP 503" in run.message
-    configure_feed(settings, "traffic", closed_port_url())
-    run = run_import("traffic")
-    assert run.status == S.FAILED and "无法连接数据源" in run.message
-    assert snapshot() == before
-    assert Feed.objects.get(key="traffic").last_success_id == loaded.pk
+    helpers.assert_unreachable_feed_keeps_data("traffic", "csv", loaded, feed_server, settings, snapshot)
 
 
 def test_a_feed_that_times_out_keeps_the_previous_data(loaded, feed_server, settings, short_timeout):
-    before = snapshot()
-    configure_feed(settings, "traffic", feed_server.serve("/slow.csv", SAMPLE, delay=2))
-    run = run_import("traffic")
-    assert run.status == S.FAILED and "超时" in run.message
-    assert snapshot() == before
+    helpers.assert_slow_feed_keeps_data("traffic", "csv", SAMPLE, feed_server, settings, snapshot)
 
 
 def test_renamed_columns_refuse_the_whole_batch(loaded, feed_server, settings):
-    before = snapshot()
     renamed = SAMPLE.decode().replace(",vin,", ",frame_no,", 1)
     configure_feed(settings, "traffic", feed_server.serve("/renamed.csv", renamed))
-    run = run_import("traffic")
-    assert run.status == S.REFUSED and "缺少列 vin" in run.message and "原有数据保持不变" in run.message
-    assert snapshot() == before
+    helpers.assert_refused_keeping_data(
+        snapshot, lambda: run_import("traffic"), "缺少列 vin", "原有数据保持不变"
+    )
 
 
 def test_mostly_bad_rows_are_refused_whole(loaded):
-    before = snapshot()
-    run = upload(csv(row(1), row(2, plate="X"), row(3, vin="X")))
-    assert run.status == S.REFUSED and "超过 50%" in run.message
-    assert snapshot() == before
+    bad = csv(row(1), row(2, plate="X"), row(3, vin="X"))
+    helpers.assert_refused_keeping_data(snapshot, lambda: upload(bad), "超过 50%")
 
 
 def test_duplicates_identical_are_ignored_conflicting_are_both_refused(group):
     at = when(3)
     run = upload(csv(row(1, at=at), row(1, at=at), row(2), row(2, fine="100"), row(3), row(4), row(5)))
     assert run.status == S.PARTIAL and run.rows_accepted == 4
-    reasons = {entry["row"]: entry["reason"] for entry in run.rejected}
+    reasons = rejected_reasons(run)
     assert "与第 2 行完全重复" in reasons["第 3 行"]
     assert "内容不同，两行均未导入" in reasons["第 5 行"] and "内容不同" in reasons["第 4 行"]
     assert not TrafficViolation.objects.filter(record_no="3702822600000002").exists()
@@ -234,29 +189,6 @@ def test_an_update_by_record_number_and_the_others_stay(loaded):
 
 
 # --- the page -----------------------------------------------------------------------------------------
-
-
-def path(page):
-    return page.relative_url(page.get_site())
-
-
-def get(client, page, data=None):
-    return client.get(path(page), data or {}, HTTP_HOST=page.get_site().hostname, REMOTE_ADDR=IP)
-
-
-def post(client, page, ip=IP, **data):
-    data = {"captcha_id": new_challenge(), "captcha": "2345", **data}
-    return client.post(path(page), data, HTTP_HOST=page.get_site().hostname, REMOTE_ADDR=ip)
-
-
-def html(response):
-    return response.content.decode()
-
-
-def assert_private(response):
-    cache_control = response["Cache-Control"]
-    assert "no-store" in cache_control and "private" in cache_control
-    assert "noindex" in response["X-Robots-Tag"]
 
 
 def test_the_form(page, loaded, client):
@@ -324,21 +256,14 @@ def test_guessing_the_vin_tail_of_a_plate_is_paused(page, loaded, client):
         response = post(client, page, plate=PLATE, vin_tail=f"{n:06d}")
         assert "未查询到" in html(response)
     refused = post(client, page, plate=PLATE, vin_tail=TAIL)
-    assert refused.status_code == 429 and "已暂停查询" in html(refused) and "鲁B·" not in html(refused)
-    assert_private(refused)
-    assert LookupAttempt.objects.filter(outcome=O.LIMITED).count() == 1
+    helpers.assert_paused(refused, "已暂停查询", "鲁B·", O.LIMITED)
     # Another vehicle is not affected.
     assert "鲁B·****28" in html(post(client, page, plate=OTHER_PLATE, vin_tail=OTHER_TAIL))
 
 
 def test_the_address_limit(page, loaded, client):
-    for _ in range(personal.LOOKUPS_PER_IP):
-        post(client, page, plate="X", vin_tail="1")
-    refused = post(client, page, plate=PLATE, vin_tail=TAIL)
-    assert refused.status_code == 429 and "查询过于频繁" in html(refused)
-    assert_private(refused)
-    assert LookupAttempt.objects.filter(outcome=O.LIMITED, ip=IP).count() == 1
-    assert post(client, page, ip="203.0.113.10", plate=PLATE, vin_tail=TAIL).status_code == 200
+    malformed, query = {"plate": "X", "vin_tail": "1"}, {"plate": PLATE, "vin_tail": TAIL}
+    helpers.assert_the_address_limit(client, page, malformed, query, IP, "203.0.113.10")
 
 
 def test_the_lookup_runs_a_bounded_number_of_queries(page, loaded, client, django_assert_max_num_queries):
@@ -354,14 +279,6 @@ def test_the_lookup_runs_a_bounded_number_of_queries(page, loaded, client, djang
 
 
 def test_results_are_never_indexed_by_the_site_search(page, loaded, client):
-    from search import indexing
-    from search.models import SearchDocument
-
     post(client, page, plate=PLATE, vin_tail=TAIL)
-    indexing.rebuild()
-    assert not indexing.is_indexed_type(TrafficViolation)
-    assert indexing.document_for(TrafficViolation.objects.first()) is None
-    bodies = json.dumps(list(SearchDocument.objects.values("title", "body", "url")), ensure_ascii=False)
-    for value in ("鲁B·***M9", RED, "烟青路与鹤山路交叉口"):
-        assert value not in bodies
-    assert SearchDocument.objects.filter(url__endswith=path(page), title=page.title).count() == 1
+    shown = ("鲁B·***M9", RED, "烟青路与鹤山路交叉口")
+    helpers.assert_kept_out_of_site_search(page, [TrafficViolation], TrafficViolation.objects.first(), shown)
