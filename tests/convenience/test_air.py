@@ -5,7 +5,6 @@ and slow feeds, renamed columns, duplicates), the AQI computed on import, and th
 import csv
 import io
 import re
-import socket
 from datetime import datetime, timedelta
 from decimal import Decimal
 
@@ -18,8 +17,17 @@ from convenience import aqi
 from convenience.importers import sample_feed
 from convenience.models.air import AirReading, AirStation
 from convenience.models.feeds import Feed, ImportRun
-from convenience.services import import_sample, run_import
-from tests.factories.convenience import configure_feed, lookup_page
+from convenience.services import import_sample
+from tests.convenience.helpers import (
+    address,
+    assert_failures_keep_data,
+    import_over_http,
+    import_upload,
+    page_get,
+    rejected_reasons,
+    text,
+)
+from tests.factories.convenience import lookup_page
 
 pytestmark = pytest.mark.django_db
 
@@ -49,32 +57,12 @@ def series(end=None, hours=24, stations=STATIONS, **values):
     return "\n".join(lines) + "\n"
 
 
-def upload(text):
-    return run_import("air", content=text.encode(), source="upload")
-
-
-def serve(feed_server, settings, text, path="/air.csv", **options):
-    configure_feed(settings, "air", feed_server.serve(path, text, **options))
-    return run_import("air")
-
-
-def reasons(run):
-    return {item["row"]: item["reason"] for item in run.rejected}
+def upload(content):
+    return import_upload("air", content)
 
 
 def where():
-    page = lookup_page("air")
-    site = page.get_site()
-    return page.relative_url(site), site.hostname
-
-
-def page_get(client, data=None, at=None):
-    path, host = at or where()
-    return client.get(path, data or {}, HTTP_HOST=host)
-
-
-def body(response):
-    return response.content.decode()
+    return address(lookup_page("air"))
 
 
 # --- importing ---------------------------------------------------------------------------------------
@@ -82,7 +70,7 @@ def body(response):
 
 def test_sample_file_over_http(feed_server, settings):
     content = sample_feed("air").read_bytes()
-    run = serve(feed_server, settings, content)
+    run = import_over_http(feed_server, settings, "air", content)
     assert run.status == S.APPLIED, run.rejected[:3]
     assert (run.rows_total, run.rows_accepted) == (2160, 2160)
     assert list(AirStation.objects.values_list("name", "code")) == [
@@ -125,7 +113,7 @@ def test_sample_loaded_now_is_current(client):
     run = import_sample("air")
     assert run.status == S.APPLIED
     assert Feed.objects.get(key="air").data_as_of == current_hour()
-    html = body(page_get(client))
+    html = text(page_get(client, where()))
     assert "实时空气质量" in html and "数据已超过" not in html
 
 
@@ -151,8 +139,8 @@ def test_partly_bad_feed_applies_the_good_rows(feed_server, settings):
         line("", "370282051", hour - timedelta(hours=10)),
         line("即墨区环保局", "370282051", hour - timedelta(hours=11)) + ",多余",
     ]
-    run = serve(feed_server, settings, "\n".join(good + bad) + "\n")
-    why = reasons(run)
+    run = import_over_http(feed_server, settings, "air", "\n".join(good + bad) + "\n")
+    why = rejected_reasons(run)
     assert run.status == S.PARTIAL, run.message
     assert run.rows_accepted == 12 and AirReading.objects.count() == 12
     first = len(good) + 1  # the first bad row's line number (the header is line 1)
@@ -176,8 +164,8 @@ def test_a_missing_pollutant_is_left_out_of_the_aqi():
 
 
 def test_the_aqi_is_computed_not_taken_from_the_feed():
-    text = f"{HEADER},aqi\n" + line("即墨区环保局", "370282051", current_hour(), pm25=36, pm10=40) + ",5\n"
-    assert upload(text).status == S.APPLIED
+    content = f"{HEADER},aqi\n" + line("即墨区环保局", "370282051", current_hour(), pm25=36, pm10=40) + ",5\n"
+    assert upload(content).status == S.APPLIED
     reading = AirReading.objects.get()
     assert (reading.aqi, reading.primary_pollutant) == (52, "PM2.5")
 
@@ -185,22 +173,12 @@ def test_the_aqi_is_computed_not_taken_from_the_feed():
 def test_unreachable_and_slow_feeds_keep_the_previous_data(feed_server, settings, short_timeout):
     good = upload(series(hours=6))
     assert good.status == S.APPLIED
-    as_of = Feed.objects.get(key="air").data_as_of
 
-    down = serve(feed_server, settings, b"", path="/down.csv", status=503)
-    assert down.status == S.FAILED and "HTTP 503" in down.message
+    def readings():
+        return sorted(AirReading.objects.values_list("station__code", "at", "pm25", "aqi"))
 
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        closed_port = probe.getsockname()[1]
-    configure_feed(settings, "air", f"http://127.0.0.1:{closed_port}/air.csv")
-    assert run_import("air").status == S.FAILED
-
-    slow = serve(feed_server, settings, series(hours=6, pm25=300), path="/slow.csv", delay=2)
-    assert slow.status == S.FAILED and "超时" in slow.message
-
-    feed = Feed.objects.get(key="air")
-    assert feed.data_as_of == as_of and feed.last_success == good
+    assert_failures_keep_data(feed_server, settings, "air", readings, slow=series(hours=6, pm25=300))
+    assert Feed.objects.get(key="air").last_success == good
     assert AirReading.objects.count() == 18
     assert not AirReading.objects.filter(pm25=300).exists()
 
@@ -208,7 +186,7 @@ def test_unreachable_and_slow_feeds_keep_the_previous_data(feed_server, settings
 def test_renamed_columns_refuse_the_whole_batch(feed_server, settings):
     upload(series(hours=2))
     renamed = series(hours=2, pm25=300).replace("pm25", "PM2.5", 1)
-    run = serve(feed_server, settings, renamed)
+    run = import_over_http(feed_server, settings, "air", renamed)
     assert run.status == S.REFUSED and "pm25" in run.message
     assert upload("").status == S.REFUSED
     assert upload("\x89PNG\x00\x00").status == S.REFUSED
@@ -221,12 +199,12 @@ def test_renamed_columns_refuse_the_whole_batch(feed_server, settings):
 def test_duplicate_rows(feed_server, settings):
     hour = current_hour()
     rows = series(hours=3).strip().split("\n")
-    text = (
+    content = (
         "\n".join(rows + [rows[1], line("即墨区环保局", "370282051", hour - timedelta(hours=1), pm25=90)])
         + "\n"
     )
-    run = serve(feed_server, settings, text)
-    why = reasons(run)
+    run = import_over_http(feed_server, settings, "air", content)
+    why = rejected_reasons(run)
     assert run.status == S.PARTIAL
     assert why["第 11 行"] == "与第 2 行完全重复，已忽略。"
     assert "内容不同" in why["第 12 行"]
@@ -253,13 +231,13 @@ def test_an_older_batch_does_not_move_the_data_time_back():
 
 def test_page_shows_each_station_with_its_level_and_advice(client):
     hour = current_hour()
-    text = (
+    content = (
         series(hours=48, stations=STATIONS[:2])
         + series(hours=48, stations=STATIONS[2:], pm25=80).split("\n", 1)[1]
     )
-    upload(text)
-    response = page_get(client)
-    html = body(response)
+    upload(content)
+    response = page_get(client, where())
+    html = text(response)
     assert response.status_code == 200
     assert "实时空气质量" in html and "最近一次监测（" not in html
     assert html.count('class="aq-card panel"') == 3
@@ -294,7 +272,7 @@ def test_station_choice_and_the_two_charts(client):
     rows += [line(*STATIONS[2], midnight + timedelta(hours=h), pm25=55) for h in range(12)]
     assert upload("\n".join([HEADER, *rows]) + "\n").status == S.APPLIED
     station = AirStation.objects.get(name="鳌山卫监测点")
-    html = body(page_get(client, {"station": station.pk}))
+    html = text(page_get(client, where(), data={"station": station.pk}))
     assert f'<option value="{station.pk}" selected>' in html
     assert "鳌山卫监测点最近 24 小时 AQI" in html
     hours_table = html[html.index('id="aq-hours-title"') : html.index('id="aq-days-title"')]
@@ -310,18 +288,18 @@ def test_station_choice_and_the_two_charts(client):
 def test_unknown_station_is_a_400_and_the_readings_stay(client):
     upload(series(hours=3))
     for value in ("999999", "abc", "1 OR 1=1", "\x00", "9" * 500, "-1"):
-        response = page_get(client, {"station": value})
-        html = body(response)
+        response = page_get(client, where(), data={"station": value})
+        html = text(response)
         assert response.status_code == 400, value
         assert "没有这个监测点，请从列表中选择。" in html
         assert html.count('class="aq-card panel"') == 3 and "<svg" not in html
-    assert page_get(client, {"station": ["1", "2"]}).status_code in (200, 400)
-    assert page_get(client, {"station": "", "x": "<script>"}).status_code == 200
+    assert page_get(client, where(), data={"station": ["1", "2"]}).status_code in (200, 400)
+    assert page_get(client, where(), data={"station": "", "x": "<script>"}).status_code == 200
 
 
 def test_stale_readings_are_not_called_real_time(client):
     upload(series(end=current_hour() - timedelta(hours=10), hours=30))
-    html = body(page_get(client))
+    html = text(page_get(client, where()))
     assert "最近一次监测（" in html and "实时" not in html
     assert "数据已超过3 小时未更新" in html
     assert html.count("<svg") == 2  # the last 24 hours there are, ending at the last reading
@@ -330,14 +308,14 @@ def test_stale_readings_are_not_called_real_time(client):
 def test_one_silent_station_is_flagged(client):
     upload(series(hours=3, stations=STATIONS[:2]))
     upload(series(end=current_hour() - timedelta(hours=8), hours=3, stations=STATIONS[2:]))
-    html = body(page_get(client))
+    html = text(page_get(client, where()))
     assert "实时空气质量" in html
     assert html.count("该监测点数据已超过3 小时未更新") == 1
 
 
 def test_page_without_any_data(client):
-    response = page_get(client)
-    html = body(response)
+    response = page_get(client, where())
+    html = text(response)
     assert response.status_code == 200
     assert "暂无监测数据" in html and "<svg" not in html and "暂无数据" in html
 
@@ -345,12 +323,12 @@ def test_page_without_any_data(client):
 def test_query_count_does_not_grow_with_the_data(client, django_assert_max_num_queries):
     upload(series(hours=2, stations=STATIONS[:1]))
     at = where()
-    page_get(client, at=at)  # warm the site's caches
+    page_get(client, at)  # warm the site's caches
     with CaptureQueriesContext(connection) as small:
-        assert page_get(client, at=at).status_code == 200
+        assert page_get(client, at).status_code == 200
     upload(series(hours=24 * 30))
     with CaptureQueriesContext(connection) as large:
-        assert page_get(client, at=at).status_code == 200
+        assert page_get(client, at).status_code == 200
     assert len(large.captured_queries) == len(small.captured_queries)
     with django_assert_max_num_queries(22):
-        page_get(client, {"station": AirStation.objects.last().pk}, at=at)
+        page_get(client, at, data={"station": AirStation.objects.last().pk})

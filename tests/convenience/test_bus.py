@@ -4,7 +4,6 @@ public pages (route list, route and stop pages, the A→B planner and its 400s, 
 query count does not grow with the network."""
 
 import json
-import socket
 from datetime import timedelta
 
 import pytest
@@ -18,7 +17,14 @@ from convenience.importers.bus import sort_key
 from convenience.models import Feed, ImportRun
 from convenience.models.bus import BusRoute, BusRouteStop, BusStop
 from convenience.services import import_sample, run_import
-from tests.factories.convenience import configure_feed, lookup_page
+from tests.convenience.helpers import (
+    assert_failures_keep_data,
+    import_over_http,
+    page_get,
+    rejected_reasons,
+    text,
+)
+from tests.factories.convenience import lookup_page
 
 pytestmark = pytest.mark.django_db
 S = ImportRun.Status
@@ -60,29 +66,11 @@ def stops_of(number):
     )
 
 
-def closed_port_url():
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        port = probe.getsockname()[1]
-    return f"http://127.0.0.1:{port}/bus.json"
-
-
-def get(client, page, sub="", data=None):
-    return client.get(
-        page.relative_url(page.get_site()) + sub, data or {}, HTTP_HOST=page.get_site().hostname
-    )
-
-
-def html(response):
-    return response.content.decode()
-
-
 # --- the importer ----------------------------------------------------------------------------------
 
 
 def test_the_sample_feed_over_http(feed_server, settings):
-    configure_feed(settings, "bus", feed_server.serve("/bus.json", SAMPLE))
-    run = run_import("bus")
+    run = import_over_http(feed_server, settings, "bus", SAMPLE)
     assert run.status == S.APPLIED, run.message
     assert run.rows_accepted == len(SAMPLE_DOC["records"]) == BusRoute.objects.count()
     assert 18 <= BusRoute.objects.count() <= 24
@@ -130,10 +118,9 @@ def test_a_feed_with_bad_routes_applies_the_good_ones_and_keeps_the_previous_ver
         route("12路", ["庚", "", "辛"]),
         *(route(f"{n}路", ["壬", "癸", f"子{n}"]) for n in range(13, 22)),
     ]
-    configure_feed(settings, "bus", feed_server.serve("/bus.json", feed(records)))
-    run = run_import("bus")
+    run = import_over_http(feed_server, settings, "bus", feed(records))
     assert run.status == S.PARTIAL, run.message
-    reasons = {item["row"]: item["reason"] for item in run.rejected}
+    reasons = rejected_reasons(run)
     assert reasons["第 1 条"] == "末班时间应晚于首班时间。"
     assert "连续出现两次" in reasons["第 4 条"]
     assert reasons["第 5 条"] == "线路至少要有 2 个站点。"
@@ -177,26 +164,21 @@ def test_a_batch_with_a_rejected_route_withdraws_nothing():
     assert len(stops_of("2路")) > 1  # its previous version
 
 
+def network():
+    return BusRoute.objects.count(), sorted(
+        BusRouteStop.objects.values_list("route__number", "stop__name", "position")
+    )
+
+
 def test_an_unreachable_feed_keeps_the_data(feed_server, settings):
     import_sample("bus")
-    before = BusRoute.objects.count()
-    configure_feed(settings, "bus", feed_server.serve("/bus.json", b"", status=503))
-    run = run_import("bus")
-    assert run.status == S.FAILED and "503" in run.message
-    configure_feed(settings, "bus", closed_port_url())
-    run = run_import("bus")
-    assert run.status == S.FAILED and "无法连接" in run.message
-    assert BusRoute.objects.count() == before
+    assert_failures_keep_data(feed_server, settings, "bus", network)
     assert Feed.objects.get(key="bus").last_success.source == ImportRun.Source.DEMO
 
 
 def test_a_feed_that_times_out_keeps_the_data(feed_server, settings, short_timeout):
     import_sample("bus")
-    before = list(BusRouteStop.objects.values_list("route__number", "stop__name", "position"))
-    configure_feed(settings, "bus", feed_server.serve("/bus.json", SAMPLE, delay=2))
-    run = run_import("bus")
-    assert run.status == S.FAILED and "超时" in run.message
-    assert list(BusRouteStop.objects.values_list("route__number", "stop__name", "position")) == before
+    assert_failures_keep_data(feed_server, settings, "bus", network, unreachable=False, slow=SAMPLE)
 
 
 def test_renamed_fields_refuse_the_batch(feed_server, settings):
@@ -204,8 +186,7 @@ def test_renamed_fields_refuse_the_batch(feed_server, settings):
     renamed = json.loads(SAMPLE)
     for item in renamed["records"]:
         item["stations"] = item.pop("stops")
-    configure_feed(settings, "bus", feed_server.serve("/bus.json", json.dumps(renamed)))
-    run = run_import("bus")
+    run = import_over_http(feed_server, settings, "bus", json.dumps(renamed))
     assert run.status == S.REFUSED and "stops" in run.message
     assert BusRoute.objects.count() == len(SAMPLE_DOC["records"])
 
@@ -278,8 +259,8 @@ def stop_pk(name):
 
 
 def test_the_route_list(client, page):
-    response = get(client, page)
-    body = html(response)
+    response = page_get(client, page)
+    body = text(response)
     assert response.status_code == 200
     for title in ("市区线路", "环线", "城乡公交"):
         assert f"<caption>{title}" in body
@@ -289,7 +270,7 @@ def test_the_route_list(client, page):
 
 
 def test_a_direct_journey(client, page):
-    body = html(get(client, page, data={"from": "即墨汽车站", "to": "即墨北站"}))
+    body = text(page_get(client, page, data={"from": "即墨汽车站", "to": "即墨北站"}))
     assert "有 2 条线路可直达" in body
     assert body.index(">15路<") < body.index(">1路<")  # fewer stops first
     assert "乘坐 <strong>5</strong> 站" in body and "开往 即墨北站 方向" in body
@@ -298,56 +279,56 @@ def test_a_direct_journey(client, page):
 
 
 def test_the_reverse_direction_and_a_loop(client, page):
-    body = html(get(client, page, data={"from": "即墨北站", "to": "即墨汽车站"}))
+    body = text(page_get(client, page, data={"from": "即墨北站", "to": "即墨汽车站"}))
     assert "开往 即墨汽车站 方向" in body
     # 环2路 runs 即墨古城 → 蓝鳌路华山路口 → … → 健民街 → (即墨古城): 健民街 is one stop on.
-    body = html(get(client, page, data={"from": "健民街", "to": "蓝鳌路华山路口"}))
+    body = text(page_get(client, page, data={"from": "健民街", "to": "蓝鳌路华山路口"}))
     assert ">环2路<" in body
 
 
 def test_a_journey_with_one_transfer(client, page):
-    body = html(get(client, page, data={"from": "马山石林", "to": "北安工业园"}))
+    body = text(page_get(client, page, data={"from": "马山石林", "to": "北安工业园"}))
     assert "没有直达线路" in body
     assert "在 <strong>即墨古城</strong> 换乘" in body
     assert "共 12 站，票价合计 3 元" in body
 
 
 def test_no_connection_and_the_same_stop(client, page):
-    response = get(client, page, data={"from": "马山石林", "to": "田横"})
-    assert response.status_code == 200 and "未查询到从“马山石林”到“田横”" in html(response)
-    response = get(client, page, data={"from": "即墨古城", "to": "即墨古城"})
-    assert response.status_code == 200 and "同一个站点" in html(response)
+    response = page_get(client, page, data={"from": "马山石林", "to": "田横"})
+    assert response.status_code == 200 and "未查询到从“马山石林”到“田横”" in text(response)
+    response = page_get(client, page, data={"from": "即墨古城", "to": "即墨古城"})
+    assert response.status_code == 200 and "同一个站点" in text(response)
 
 
 def test_part_of_a_name_is_enough_when_it_means_one_stop(client, page):
-    body = html(get(client, page, data={"from": "古城", "to": "北站"}))
+    body = text(page_get(client, page, data={"from": "古城", "to": "北站"}))
     assert "从 <a" in body and ">即墨古城</a> 到 <a" in body
 
 
 def test_unknown_and_ambiguous_stops_are_400_with_suggestions(client, page):
-    response = get(client, page, data={"from": "即墨车站", "to": "鹤山路"})
-    body = html(response)
+    response = page_get(client, page, data={"from": "即墨车站", "to": "鹤山路"})
+    body = text(response)
     assert response.status_code == 400
     assert "没有名为“即墨车站”的站点" in body and ">即墨汽车站</a>" in body
     assert "有多个站点包含“鹤山路”" in body and ">鹤山路烟青路口</a>" in body
     assert 'value="即墨车站"' in body and 'value="鹤山路"' in body  # what they typed is kept
     assert 'role="alert"' in body and 'aria-invalid="true"' in body
-    response = get(client, page, data={"from": "火星基地", "to": "即墨古城"})
-    assert response.status_code == 400 and "火星基地" in html(response)
+    response = page_get(client, page, data={"from": "火星基地", "to": "即墨古城"})
+    assert response.status_code == 400 and "火星基地" in text(response)
 
 
 def test_missing_and_too_long_input_is_400(client, page):
-    response = get(client, page, data={"from": "", "to": ""})
+    response = page_get(client, page, data={"from": "", "to": ""})
     assert (
-        response.status_code == 400 and "请填写起点站" in html(response) and "请填写终点站" in html(response)
+        response.status_code == 400 and "请填写起点站" in text(response) and "请填写终点站" in text(response)
     )
-    response = get(client, page, data={"from": "即墨古城"})
-    assert response.status_code == 400 and "请填写终点站" in html(response)
-    response = get(client, page, data={"from": "站" * 31, "to": "即墨古城"})
-    assert response.status_code == 400 and "不能超过 30 个字" in html(response)
-    response = get(client, page, data={"q": "路" * 200})
-    assert response.status_code == 400 and "不能超过 30 个字" in html(response)
-    response = get(client, page, data={"q": "  "})
+    response = page_get(client, page, data={"from": "即墨古城"})
+    assert response.status_code == 400 and "请填写终点站" in text(response)
+    response = page_get(client, page, data={"from": "站" * 31, "to": "即墨古城"})
+    assert response.status_code == 400 and "不能超过 30 个字" in text(response)
+    response = page_get(client, page, data={"q": "路" * 200})
+    assert response.status_code == 400 and "不能超过 30 个字" in text(response)
+    response = page_get(client, page, data={"q": "  "})
     assert response.status_code == 400
 
 
@@ -365,41 +346,41 @@ def test_missing_and_too_long_input_is_400(client, page):
     ],
 )
 def test_junk_input_is_never_a_500(client, page, params):
-    response = get(client, page, data=params)
+    response = page_get(client, page, data=params)
     assert response.status_code in (200, 400)
-    assert "<script>alert" not in html(response)
+    assert "<script>alert" not in text(response)
     if params.get("q") == "<b>":
-        assert 'value="&lt;b&gt;"' in html(response)
+        assert 'value="&lt;b&gt;"' in text(response)
 
 
 def test_the_stop_search(client, page):
-    body = html(get(client, page, data={"q": "蓝鳌路"}))
+    body = text(page_get(client, page, data={"q": "蓝鳌路"}))
     assert "找到 6 个站点" in body and f"stop/{stop_pk('蓝鳌路烟青路口')}/" in body
-    response = get(client, page, data={"q": "即墨车站"})
+    response = page_get(client, page, data={"q": "即墨车站"})
     assert response.status_code == 200
-    assert "未查询到名称包含“即墨车站”的站点" in html(response) and ">即墨汽车站</a>" in html(response)
+    assert "未查询到名称包含“即墨车站”的站点" in text(response) and ">即墨汽车站</a>" in text(response)
 
 
 def test_a_route_page(client, page):
-    response = get(client, page, f"route/{route_pk('1路')}/")
-    body = html(response)
+    response = page_get(client, page, f"route/{route_pk('1路')}/")
+    body = text(response)
     assert response.status_code == 200
     assert "即墨汽车站 → 即墨北站" in body and "即墨北站 → 即墨汽车站" in body
     assert "即墨市公共交通有限公司" in body and "约 8 分钟" in body
     first = body.index("即墨汽车站 → 即墨北站")
     assert body.index(">即墨市实验学校<", first) < body.index(">龙山小学<", first)
-    body = html(get(client, page, f"route/{route_pk('环1路')}/"))
+    body = text(page_get(client, page, f"route/{route_pk('环1路')}/"))
     assert "环线运行方向" in body and "单向运行" in body and "→ 鹤山路烟青路口" not in body
 
 
 def test_a_stop_page(client, page):
-    response = get(client, page, f"stop/{stop_pk('即墨北站')}/")
-    body = html(response)
+    response = page_get(client, page, f"stop/{stop_pk('即墨北站')}/")
+    body = text(response)
     assert response.status_code == 200
     for number in ("1路", "6路", "15路", "104路"):
         assert f">{number}</a>" in body
     assert "开往 即墨汽车站" in body and 'name="from" value="即墨北站"' in body
-    body = html(get(client, page, f"stop/{stop_pk('健民街')}/"))
+    body = text(page_get(client, page, f"stop/{stop_pk('健民街')}/"))
     assert "环线（下一站 即墨古城）" in body
 
 
@@ -407,21 +388,21 @@ def test_a_stop_page(client, page):
     "sub", ["route/abc/", "route/999999/", "route/", "stop/-1/", "stop/99999999999999999999/", "line/1/"]
 )
 def test_unknown_subpages_are_404(client, page, sub):
-    assert get(client, page, sub).status_code == 404
+    assert page_get(client, page, sub).status_code == 404
 
 
 def test_no_data_yet(client):
     page = lookup_page("bus")
-    response = get(client, page)
-    assert response.status_code == 200 and "暂无公交线路数据" in html(response)
-    response = get(client, page, data={"from": "即墨古城", "to": "即墨北站"})
+    response = page_get(client, page)
+    assert response.status_code == 200 and "暂无公交线路数据" in text(response)
+    response = page_get(client, page, data={"from": "即墨古城", "to": "即墨北站"})
     assert response.status_code == 400
 
 
 def test_stale_data_says_so(client):
     long_ago = (timezone.now() - timedelta(days=100)).isoformat()
     run_import("bus", content=feed([route("1路", ["甲", "乙"])], generated_at=long_ago))
-    body = html(get(client, lookup_page("bus")))
+    body = text(page_get(client, lookup_page("bus")))
     assert "未更新" in body
 
 
@@ -437,9 +418,9 @@ _last_queries = []
 def count_queries(client, page, requests):
     counts = []
     for sub, data in requests:
-        get(client, page, sub, data)  # the first request after an import builds the network
+        page_get(client, page, sub, data)  # the first request after an import builds the network
         with CaptureQueriesContext(connection) as queries:
-            assert get(client, page, sub, data).status_code == 200
+            assert page_get(client, page, sub, data).status_code == 200
         counts.append(len(queries))
         _last_queries[:] = queries.captured_queries
     return counts
@@ -468,4 +449,4 @@ def test_query_counts_do_not_grow_with_the_network(client, page, django_assert_m
     assert len(ours) == 2, ours  # the network's version and the freshness: nothing per route or stop
     transit.reset_cache()
     with django_assert_max_num_queries(max(small) + 3):  # + building the network: three queries
-        get(client, page, data={"from": "即墨汽车站", "to": "即墨北站"})
+        page_get(client, page, data={"from": "即墨汽车站", "to": "即墨北站"})

@@ -3,8 +3,6 @@ renamed columns, duplicates, previous data kept, withdrawal only after a clean b
 page (origin/destination filters, 400 for values not in the data, junk input), whose query count
 does not grow with the timetable."""
 
-import socket
-
 import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
@@ -13,7 +11,14 @@ from convenience.importers import sample_feed
 from convenience.models import Feed, ImportRun
 from convenience.models.coach import CoachTrip
 from convenience.services import import_sample, run_import
-from tests.factories.convenience import configure_feed, lookup_page
+from tests.convenience.helpers import (
+    assert_failures_keep_data,
+    import_over_http,
+    page_get,
+    rejected_reasons,
+    text,
+)
+from tests.factories.convenience import lookup_page
 
 pytestmark = pytest.mark.django_db
 S = ImportRun.Status
@@ -42,27 +47,11 @@ def csv(*lines):
     return (HEADER + "".join(line + "\n" for line in lines)).encode()
 
 
-def closed_port_url():
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        port = probe.getsockname()[1]
-    return f"http://127.0.0.1:{port}/coach.csv"
-
-
-def get(client, page, data=None):
-    return client.get(page.relative_url(page.get_site()), data or {}, HTTP_HOST=page.get_site().hostname)
-
-
-def html(response):
-    return response.content.decode()
-
-
 # --- the importer ----------------------------------------------------------------------------------
 
 
 def test_the_sample_feed_over_http(feed_server, settings):
-    configure_feed(settings, "coach", feed_server.serve("/coach.csv", SAMPLE))
-    run = run_import("coach")
+    run = import_over_http(feed_server, settings, "coach", SAMPLE)
     assert run.status == S.APPLIED, run.message
     assert CoachTrip.objects.count() == SAMPLE_ROWS == run.rows_accepted
     for town in TOWNS:  # both directions, several a day
@@ -90,10 +79,9 @@ def test_bad_rows_are_reported_and_the_good_ones_applied(feed_server, settings):
         "即墨城区,龙山,05:50,即墨汽车北站,,6,25,",
         "即墨城区,龙山,05:55,即墨汽车北站,,6,25,",
     )
-    configure_feed(settings, "coach", feed_server.serve("/coach.csv", body))
-    run = run_import("coach")
+    run = import_over_http(feed_server, settings, "coach", body)
     assert run.status == S.PARTIAL, run.message
-    reasons = {item["row"]: item["reason"] for item in run.rejected}
+    reasons = rejected_reasons(run)
     assert reasons["第 3 行"] == "始发地与目的地相同。"
     assert "时:分" in reasons["第 4 行"]
     assert reasons["第 5 行"] == "票价不是数字。"
@@ -118,24 +106,20 @@ def test_a_clean_batch_withdraws_departures_no_longer_in_the_feed():
     assert CoachTrip.objects.count() == 2
 
 
+def trips():
+    return sorted(CoachTrip.objects.values_list("origin", "destination", "departure", "fare", "station"))
+
+
 def test_an_unreachable_or_slow_feed_keeps_the_timetable(feed_server, settings, short_timeout):
     import_sample("coach")
-    configure_feed(settings, "coach", feed_server.serve("/coach.csv", b"", status=503))
-    run = run_import("coach")
-    assert run.status == S.FAILED and "503" in run.message
-    configure_feed(settings, "coach", closed_port_url())
-    assert run_import("coach").status == S.FAILED
-    configure_feed(settings, "coach", feed_server.serve("/slow.csv", SAMPLE, delay=2))
-    run = run_import("coach")
-    assert run.status == S.FAILED and "超时" in run.message
+    assert_failures_keep_data(feed_server, settings, "coach", trips, slow=SAMPLE)
     assert CoachTrip.objects.count() == SAMPLE_ROWS
 
 
 def test_renamed_columns_refuse_the_batch(feed_server, settings):
     import_sample("coach")
     renamed = SAMPLE.decode().replace("departure", "depart_time", 1).encode()
-    configure_feed(settings, "coach", feed_server.serve("/coach.csv", renamed))
-    run = run_import("coach")
+    run = import_over_http(feed_server, settings, "coach", renamed)
     assert run.status == S.REFUSED and "departure" in run.message
     assert CoachTrip.objects.count() == SAMPLE_ROWS
 
@@ -177,8 +161,8 @@ def page():
 
 
 def test_the_whole_timetable_grouped_by_line(client, page):
-    response = get(client, page)
-    body = html(response)
+    response = page_get(client, page)
+    body = text(response)
     assert response.status_code == 200
     assert f"全部班次（共 {SAMPLE_ROWS} 班）" in body
     assert "<caption>即墨城区 → 鳌山卫</caption>" in body and "<caption>鳌山卫 → 即墨城区</caption>" in body
@@ -188,24 +172,24 @@ def test_the_whole_timetable_grouped_by_line(client, page):
 
 
 def test_filters(client, page):
-    body = html(get(client, page, {"origin": "即墨城区", "destination": "田横"}))
+    body = text(page_get(client, page, data={"origin": "即墨城区", "destination": "田横"}))
     assert "<caption>即墨城区 → 田横</caption>" in body and body.count("<caption>") == 1
     assert "北安、灵山、金口" in body and "25 元" in body and "约 95 分钟" in body
     assert '<option value="田横" selected>' in body
-    body = html(get(client, page, {"destination": "即墨城区"}))
+    body = text(page_get(client, page, data={"destination": "即墨城区"}))
     assert body.count("<caption>") == len(TOWNS) and "<caption>即墨城区 →" not in body
-    response = get(client, page, {"origin": "鳌山卫", "destination": "田横"})
-    assert response.status_code == 200 and "未查询到从“鳌山卫”到“田横”的客运班次" in html(response)
+    response = page_get(client, page, data={"origin": "鳌山卫", "destination": "田横"})
+    assert response.status_code == 200 and "未查询到从“鳌山卫”到“田横”的客运班次" in text(response)
 
 
 def test_values_not_in_the_data_are_400(client, page):
-    response = get(client, page, {"origin": "火星", "destination": "鳌山卫"})
-    body = html(response)
+    response = page_get(client, page, data={"origin": "火星", "destination": "鳌山卫"})
+    body = text(response)
     assert response.status_code == 400
     assert "没有始发地为“火星”的班次" in body and 'role="alert"' in body
     assert '<option value="鳌山卫" selected>' in body  # the valid choice is kept
-    response = get(client, page, {"destination": "x" * 500})
-    assert response.status_code == 400 and f"没有目的地为“{'x' * 30}”的班次" in html(response)
+    response = page_get(client, page, data={"destination": "x" * 500})
+    assert response.status_code == 400 and f"没有目的地为“{'x' * 30}”的班次" in text(response)
 
 
 @pytest.mark.parametrize(
@@ -219,26 +203,26 @@ def test_values_not_in_the_data_are_400(client, page):
     ],
 )
 def test_junk_input_is_never_a_500(client, page, params):
-    response = get(client, page, params)
+    response = page_get(client, page, data=params)
     assert (
-        response.status_code in (200, 400) and "<script>" not in html(response).split('id="coach-origin"')[1]
+        response.status_code in (200, 400) and "<script>" not in text(response).split('id="coach-origin"')[1]
     )
 
 
 def test_no_data_yet(client):
-    response = get(client, lookup_page("coach"))
-    assert response.status_code == 200 and "暂无客运班次数据" in html(response)
+    response = page_get(client, lookup_page("coach"))
+    assert response.status_code == 200 and "暂无客运班次数据" in text(response)
 
 
 def count_queries(client, page, params):
     with CaptureQueriesContext(connection) as queries:
-        assert get(client, page, params).status_code == 200
+        assert page_get(client, page, data=params).status_code == 200
     return len(queries)
 
 
 def test_query_counts_do_not_grow_with_the_timetable(client, page):
     cases = [None, {"origin": "即墨城区"}, {"origin": "即墨城区", "destination": "鳌山卫"}]
-    get(client, page)
+    page_get(client, page)
     small = [count_queries(client, page, params) for params in cases]
     extra = [
         f"即墨城区,测试镇{n},{6 + m:02d}:{m * 7 % 60:02d},即墨汽车站,,10,30,"

@@ -6,20 +6,26 @@ its reference lines and table, stale data, junk input) with a bounded query coun
 import copy
 import json
 import re
-import socket
 from datetime import datetime, timedelta
 from decimal import Decimal
 
 import pytest
-from django.db import connection
-from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
 from convenience.importers import sample_feed
 from convenience.importers.hydro import HydroImporter
 from convenience.models import Feed, HydroReading, HydroStation, ImportRun
-from convenience.services import SAMPLE_FEED_DATE, import_sample, run_import
-from tests.factories.convenience import configure_feed, lookup_page
+from convenience.services import SAMPLE_FEED_DATE, import_sample
+from tests.convenience.helpers import (
+    assert_failures_keep_data,
+    import_over_http,
+    import_upload,
+    page_get,
+    query_count,
+    rejected_reasons,
+    text,
+)
+from tests.factories.convenience import lookup_page
 
 pytestmark = pytest.mark.django_db
 
@@ -52,8 +58,7 @@ def moved(end, document=None):
 
 
 def upload(document):
-    content = document if isinstance(document, bytes) else json.dumps(document, ensure_ascii=False).encode()
-    return run_import("hydro", content=content, source=ImportRun.Source.UPLOAD, file_name="hydro.json")
+    return import_upload("hydro", document, file_name="hydro.json")
 
 
 def station(name, kind="河道", warning="6.50", guarantee="7.80", water_body="墨水河"):
@@ -76,16 +81,6 @@ def reading(name, at, level, flow="3.20", storage=None):
     }
 
 
-def get(client, page, sub="", data=None):
-    return client.get(
-        page.relative_url(page.get_site()) + sub, data or {}, HTTP_HOST=page.get_site().hostname
-    )
-
-
-def html(response):
-    return response.content.decode()
-
-
 def snapshot():
     return (
         sorted(HydroStation.objects.values_list("name", "warning_level", "guarantee_level")),
@@ -101,8 +96,7 @@ def page(group):
 @pytest.fixture
 def loaded(group, feed_server, settings):
     """The sample feed, fetched over HTTP, its readings moved to end on the current hour."""
-    configure_feed(settings, "hydro", feed_server.serve("/hydro.json", json.dumps(moved(local_hour()))))
-    run = run_import("hydro")
+    run = import_over_http(feed_server, settings, "hydro", json.dumps(moved(local_hour())))
     assert run.status == S.APPLIED, (run.message, run.rejected[:3])
     return run
 
@@ -111,8 +105,8 @@ def loaded(group, feed_server, settings):
 
 
 def test_the_sample_feed_over_http(group, feed_server, settings):
-    configure_feed(settings, "hydro", feed_server.serve("/hydro.json", SAMPLE_BYTES))
-    run = run_import("hydro", shift_days=(timezone.localdate() - SAMPLE_FEED_DATE).days)
+    shift_days = (timezone.localdate() - SAMPLE_FEED_DATE).days
+    run = import_over_http(feed_server, settings, "hydro", SAMPLE_BYTES, shift_days=shift_days)
     assert feed_server.requests[0][0] == "/hydro.json"
     assert run.status == S.APPLIED and run.rows_total == run.rows_accepted == STATIONS + READINGS
     assert HydroStation.objects.count() == STATIONS and HydroReading.objects.count() == READINGS
@@ -180,12 +174,9 @@ def test_a_partly_bad_feed_applies_the_good_rows_and_says_why_each_bad_row_was_r
             reading("墨水河·即墨站", now - timedelta(days=1, hours=2), "5.10", flow="-1"),  # 18
         ],
     }
-    configure_feed(
-        settings, "hydro", feed_server.serve("/partly-bad.json", json.dumps(document, ensure_ascii=False))
-    )
-    run = run_import("hydro")
+    run = import_over_http(feed_server, settings, "hydro", document, path="/partly-bad.json")
     assert run.status == S.PARTIAL and run.rows_accepted == 3 + 12 and run.rows_rejected == 3 + 6
-    reasons = {entry["row"]: entry["reason"] for entry in run.rejected}
+    reasons = rejected_reasons(run)
     assert reasons["测站第 4 条"] == "保证水位应高于警戒水位。"
     assert "测站类型“湖泊”不在允许的取值（水库、河道）之内" in reasons["测站第 5 条"]
     assert reasons["测站第 6 条"] == "汛限水位不是数字。"
@@ -221,28 +212,12 @@ def test_readings_alone_for_known_stations(loaded):
 
 
 def test_an_unreachable_feed_keeps_the_previous_data(loaded, feed_server, settings):
-    before = snapshot()
-    feed = Feed.objects.get(key="hydro")
-    configure_feed(settings, "hydro", feed_server.serve("/down.json", b"", status=503))
-    run = run_import("hydro")
-    assert run.status == S.FAILED and "HTTP 503" in run.message
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        port = probe.getsockname()[1]
-    configure_feed(settings, "hydro", f"http://127.0.0.1:{port}/hydro.json")
-    run = run_import("hydro")
-    assert run.status == S.FAILED and "无法连接数据源" in run.message
-    assert snapshot() == before
-    after = Feed.objects.get(key="hydro")
-    assert after.last_success_id == loaded.pk and after.data_as_of == feed.data_as_of
+    assert_failures_keep_data(feed_server, settings, "hydro", snapshot)
+    assert Feed.objects.get(key="hydro").last_success_id == loaded.pk
 
 
 def test_a_feed_that_times_out_keeps_the_previous_data(loaded, feed_server, settings, short_timeout):
-    before = snapshot()
-    configure_feed(settings, "hydro", feed_server.serve("/slow.json", SAMPLE_BYTES, delay=2))
-    run = run_import("hydro")
-    assert run.status == S.FAILED and "超时" in run.message
-    assert snapshot() == before
+    assert_failures_keep_data(feed_server, settings, "hydro", snapshot, unreachable=False, slow=SAMPLE_BYTES)
 
 
 @pytest.mark.parametrize(
@@ -272,8 +247,7 @@ def test_a_feed_that_changed_its_fields_is_refused_whole(loaded, feed_server, se
     elif body == "stations-not-a-list":
         document["stations"] = {"name": "墨水河·即墨站"}
     content = "{not json" if body == "not-json" else json.dumps(document, ensure_ascii=False)
-    configure_feed(settings, "hydro", feed_server.serve("/changed.json", content))
-    run = run_import("hydro")
+    run = import_over_http(feed_server, settings, "hydro", content, path="/changed.json")
     assert run.status == S.REFUSED and message in run.message
     assert snapshot() == before
 
@@ -306,7 +280,7 @@ def test_duplicates_identical_are_ignored_conflicting_are_both_refused(loaded):
         }
     )
     assert run.status == S.PARTIAL
-    reasons = {entry["row"]: entry["reason"] for entry in run.rejected}
+    reasons = rejected_reasons(run)
     assert (
         "内容不同，两行均未导入" in reasons["测站第 1 条"]
         and "内容不同，两行均未导入" in reasons["测站第 2 条"]
@@ -356,9 +330,9 @@ def test_the_importer_returns_plain_dicts():
 
 
 def test_the_index_flags_stations_over_their_warning_level_and_lists_them_first(client, page, loaded):
-    response = get(client, page)
+    response = page_get(client, page)
     assert response.status_code == 200
-    body = html(response)
+    body = text(response)
     assert "数据更新于" in body and "当前水位" in body and "最近一次水位" not in body
     alert = re.search(r'<div class="bm-alert" role="alert">(.*?)</div>', body, re.S).group(1)
     assert "墨水河·即墨站" in alert and "超警戒 0.12 米" in alert and "大沽河" not in alert
@@ -382,7 +356,7 @@ def test_a_station_over_its_guarantee_level(client, page, loaded):
             ]
         }
     )
-    body = html(get(client, page))
+    body = text(page_get(client, page))
     names = re.findall(r'<th scope="row"><a href="[^"]+">([^<]+)</a>', body[body.index("<tbody>") :])
     assert names[:3] == ["大沽河·移风店站", "墨水河·即墨站", "挪城水库"]
     assert "超保证 0.25 米" in body and "超汛限 0.10 米" in body and "有 3 个测站水位超过控制水位" in body
@@ -390,31 +364,31 @@ def test_a_station_over_its_guarantee_level(client, page, loaded):
 
 def test_a_silent_feed_says_so_and_calls_the_level_the_latest_one(client, page, group):
     upload(moved(local_hour(-30)))
-    body = html(get(client, page))
+    body = text(page_get(client, page))
     assert "数据已超过6 小时未更新" in body and "bm-stale" in body
     assert "最近一次水位" in body and "当前水位" not in body and "最近一次报告中" in body
     station = HydroStation.objects.get(name="墨水河·即墨站")
-    body = html(get(client, page, f"station/{station.pk}/"))
+    body = text(page_get(client, page, f"station/{station.pk}/"))
     assert "最近一次水位" in body and "当前水位" not in body and "最近一次报告的水位" in body
 
 
 def test_one_station_that_stopped_reporting_is_marked(client, page, loaded):
     silent = HydroStation.objects.get(name="五沽河·刘家庄站")
     silent.readings.filter(at__gt=timezone.now() - timedelta(hours=12)).delete()
-    body = html(get(client, page))
+    body = text(page_get(client, page))
     assert body.count("该站已超过6 小时未报") == 1 and "当前水位" in body
 
 
 def test_no_data_yet(client, page):
-    response = get(client, page)
-    assert response.status_code == 200 and "暂无测站数据" in html(response)
+    response = page_get(client, page)
+    assert response.status_code == 200 and "暂无测站数据" in text(response)
 
 
 def test_the_station_page_has_a_7_day_chart_with_reference_lines_and_a_table(client, page, loaded):
     river = HydroStation.objects.get(name="墨水河·即墨站")
-    response = get(client, page, f"station/{river.pk}/")
+    response = page_get(client, page, f"station/{river.pk}/")
     assert response.status_code == 200
-    body = html(response)
+    body = text(response)
     svg = body[body.index("<svg") : body.index("</svg>")]
     assert 'role="img"' in svg and "<polyline" in svg and svg.count('stroke-dasharray="6 4"') == 2
     assert "警戒水位 6.5米" in svg and "保证水位 7.8米" in svg
@@ -423,20 +397,20 @@ def test_the_station_page_has_a_7_day_chart_with_reference_lines_and_a_table(cli
     assert '<strong class="bm-over">超警戒 0.12 米</strong>' in body and 'role="alert"' in body
     assert "流量（m³/s）" in body and "墨水河·即墨站水位" in body  # column; the sub-page's title
     reservoir = HydroStation.objects.get(name="石棚水库")
-    body = html(get(client, page, f"station/{reservoir.pk}/"))
+    body = text(page_get(client, page, f"station/{reservoir.pk}/"))
     assert "汛限水位 41.5米" in body and "设计洪水位 44.2米" in body and "蓄水量（万m³）" in body
     assert 'role="alert"' not in body
 
 
 def test_a_station_without_readings(client, page, group):
     quiet = HydroStation.objects.create(name="新站", kind="river", warning_level=3, guarantee_level=4)
-    response = get(client, page, f"station/{quiet.pk}/")
-    assert response.status_code == 200 and "暂无新站的水位数据" in html(response)
+    response = page_get(client, page, f"station/{quiet.pk}/")
+    assert response.status_code == 200 and "暂无新站的水位数据" in text(response)
 
 
 def test_junk_never_causes_a_500(client, page, loaded):
     for data in ({"station": "x"}, {"kind": ["a", "b"]}, {"x" * 40: "\x00" * 10}):
-        assert get(client, page, data=data).status_code == 200
+        assert page_get(client, page, data=data).status_code == 200
     for sub in (
         "station/abc/",
         "station/0/",
@@ -445,15 +419,7 @@ def test_junk_never_causes_a_500(client, page, loaded):
         "item/1/",
         "station/-1/",
     ):
-        assert get(client, page, sub).status_code == 404, sub
-
-
-def _queries(client, page, sub=""):
-    get(client, page, sub)  # warm the site's caches
-    with CaptureQueriesContext(connection) as queries:
-        response = get(client, page, sub)
-    assert response.status_code == 200
-    return len(queries)
+        assert page_get(client, page, sub).status_code == 404, sub
 
 
 def test_the_query_count_does_not_grow_with_stations_or_readings(
@@ -467,8 +433,8 @@ def test_the_query_count_does_not_grow_with_stations_or_readings(
         }
     )
     first = HydroStation.objects.get()
-    small_index = _queries(client, page)
-    small_station = _queries(client, page, f"station/{first.pk}/")
+    small_index = query_count(client, page)
+    small_station = query_count(client, page, f"station/{first.pk}/")
     upload(moved(at))
     extra = [station(f"测站{n}", warning="9", guarantee="10") for n in range(10)]
     upload(
@@ -483,12 +449,12 @@ def test_the_query_count_does_not_grow_with_stations_or_readings(
     )
     assert HydroStation.objects.count() == 17 and HydroReading.objects.count() > 700
     with django_assert_max_num_queries(small_index):
-        assert get(client, page).status_code == 200
+        assert page_get(client, page).status_code == 200
     with django_assert_max_num_queries(small_station):
-        body = html(get(client, page, f"station/{first.pk}/"))
+        body = text(page_get(client, page, f"station/{first.pk}/"))
     assert "甲站" in body
     busy = HydroStation.objects.get(name="测站3")
     with django_assert_max_num_queries(small_station):
-        body = html(get(client, page, f"station/{busy.pk}/"))
+        body = text(page_get(client, page, f"station/{busy.pk}/"))
     assert body.count('<th scope="row"><time') == 56
     assert small_index <= 25

@@ -3,21 +3,27 @@ changed columns, duplicates, the previous data kept) and the public pages (the d
 the change on the day before, the category filter, the 30-day chart and its table, stale data,
 junk input) with a query count that does not grow with items, markets or days."""
 
-import socket
 from datetime import datetime, time, timedelta
 from decimal import Decimal
 
 import pytest
-from django.db import connection
-from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
 from convenience.importers import sample_feed
 from convenience.importers.prices import PricesImporter
 from convenience.models import Feed, ImportRun, Market, PriceRecord, ProduceItem
-from convenience.services import SAMPLE_FEED_DATE, import_sample, run_import
+from convenience.services import SAMPLE_FEED_DATE, import_sample
 from home.dates import cn_date
-from tests.factories.convenience import configure_feed, lookup_page
+from tests.convenience.helpers import (
+    assert_failures_keep_data,
+    import_over_http,
+    import_upload,
+    page_get,
+    query_count,
+    rejected_reasons,
+    text,
+)
+from tests.factories.convenience import lookup_page
 
 pytestmark = pytest.mark.django_db
 
@@ -43,29 +49,7 @@ def csv(*lines):
 
 
 def upload(content):
-    return run_import(
-        "prices",
-        content=content.encode() if isinstance(content, str) else content,
-        source=ImportRun.Source.UPLOAD,
-        file_name="prices.csv",
-    )
-
-
-def get(client, page, sub="", data=None):
-    return client.get(
-        page.relative_url(page.get_site()) + sub, data or {}, HTTP_HOST=page.get_site().hostname
-    )
-
-
-def html(response):
-    return response.content.decode()
-
-
-def closed_port_url():
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        port = probe.getsockname()[1]
-    return f"http://127.0.0.1:{port}/prices.csv"
+    return import_upload("prices", content, file_name="prices.csv")
 
 
 def snapshot():
@@ -80,8 +64,7 @@ def page(group):
 @pytest.fixture
 def loaded(group, feed_server, settings):
     """The sample feed, fetched over HTTP with its dates moved to today."""
-    configure_feed(settings, "prices", feed_server.serve("/prices.csv", SAMPLE))
-    run = run_import("prices", shift_days=sample_shift())
+    run = import_over_http(feed_server, settings, "prices", SAMPLE, shift_days=sample_shift())
     assert run.status == S.APPLIED, (run.message, run.rejected[:3])
     return run
 
@@ -137,10 +120,9 @@ def test_a_partly_bad_feed_applies_the_good_rows_and_says_why_each_bad_row_was_r
         f"{days_ago(0)},通济新区便民市场,大白菜,蔬菜,元/公斤,1.90",  # 21: unit differs from line 2
         f"{days_ago(0)},鹤山路农贸市场,生姜,蔬菜,元/斤,6.80,多余",  # 22: extra column
     )
-    configure_feed(settings, "prices", feed_server.serve("/partly-bad.csv", content))
-    run = run_import("prices")
+    run = import_over_http(feed_server, settings, "prices", content, path="/partly-bad.csv")
     assert run.status == S.PARTIAL and run.rows_accepted == 11 and run.rows_rejected == 10
-    reasons = {entry["row"]: entry["reason"] for entry in run.rejected}
+    reasons = rejected_reasons(run)
     assert "“年-月-日”格式" in reasons["第 13 行"]
     assert "晚于今天" in reasons["第 14 行"]
     assert reasons["第 15 行"] == "价格不能小于 0.01。"
@@ -156,26 +138,12 @@ def test_a_partly_bad_feed_applies_the_good_rows_and_says_why_each_bad_row_was_r
 
 
 def test_an_unreachable_feed_keeps_the_previous_data(loaded, feed_server, settings):
-    before = snapshot()
-    feed = Feed.objects.get(key="prices")
-    configure_feed(settings, "prices", feed_server.serve("/down.csv", b"", status=503))
-    run = run_import("prices")
-    assert run.status == S.FAILED and "HTTP 503" in run.message
-    configure_feed(settings, "prices", closed_port_url())
-    run = run_import("prices")
-    assert run.status == S.FAILED and "无法连接数据源" in run.message
-    assert snapshot() == before
-    after = Feed.objects.get(key="prices")
-    assert after.last_success_id == feed.last_success_id == loaded.pk and after.last_run_id == run.pk
-    assert after.data_as_of == feed.data_as_of
+    assert_failures_keep_data(feed_server, settings, "prices", snapshot)
+    assert Feed.objects.get(key="prices").last_success_id == loaded.pk
 
 
 def test_a_feed_that_times_out_keeps_the_previous_data(loaded, feed_server, settings, short_timeout):
-    before = snapshot()
-    configure_feed(settings, "prices", feed_server.serve("/slow.csv", SAMPLE, delay=2))
-    run = run_import("prices")
-    assert run.status == S.FAILED and "超时" in run.message
-    assert snapshot() == before
+    assert_failures_keep_data(feed_server, settings, "prices", snapshot, unreachable=False, slow=SAMPLE)
 
 
 def test_renamed_columns_refuse_the_whole_batch(loaded, feed_server, settings):
@@ -184,8 +152,7 @@ def test_renamed_columns_refuse_the_whole_batch(loaded, feed_server, settings):
         "date,market,item,category,unit,retail_price\n"
         + f"{days_ago(0)},鹤山路农贸市场,大白菜,蔬菜,元/斤,9.99\n"
     )
-    configure_feed(settings, "prices", feed_server.serve("/renamed.csv", renamed))
-    run = run_import("prices")
+    run = import_over_http(feed_server, settings, "prices", renamed, path="/renamed.csv")
     assert run.status == S.REFUSED and "缺少列 price" in run.message and "原有数据保持不变" in run.message
     assert snapshot() == before
 
@@ -217,7 +184,7 @@ def test_duplicate_rows_identical_are_ignored_conflicting_are_both_refused(group
         )
     )
     assert run.status == S.PARTIAL and run.rows_accepted == 4
-    reasons = {entry["row"]: entry["reason"] for entry in run.rejected}
+    reasons = rejected_reasons(run)
     assert "完全重复，已忽略" in reasons["第 3 行"]
     assert "内容不同，两行均未导入" in reasons["第 4 行"] and "内容不同，两行均未导入" in reasons["第 5 行"]
     assert sorted(PriceRecord.objects.values_list("item__name", flat=True)) == sorted(
@@ -302,9 +269,9 @@ def change(mark, words):
 
 
 def test_the_table_shows_each_price_and_its_change_on_the_day_before(client, page, two_days):
-    response = get(client, page)
+    response = page_get(client, page)
     assert response.status_code == 200
-    body = html(response)
+    body = text(response)
     assert f"{cn_date(today())}零售价" in body and "以下是" not in body and "数据更新于" in body
     assert '<th scope="col">鹤山路农贸市场</th>' in body and '<th scope="col">市场均价</th>' in body
     assert (
@@ -321,9 +288,9 @@ def test_the_table_shows_each_price_and_its_change_on_the_day_before(client, pag
 
 
 def test_the_category_filter(client, page, two_days):
-    body = html(get(client, page, data={"category": "肉类"}))
+    body = text(page_get(client, page, data={"category": "肉类"}))
     assert "猪肉(精瘦肉)" in body and ">大白菜<" not in body and '<option value="肉类" selected>' in body
-    body = html(get(client, page, data={"category": "  蔬菜 "}))
+    body = text(page_get(client, page, data={"category": "  蔬菜 "}))
     assert ">大白菜<" in body and "猪肉(精瘦肉)" not in body
 
 
@@ -331,16 +298,16 @@ def test_the_category_filter(client, page, two_days):
     "value", ["水产", "干货", "<script>alert(1)</script>", "蔬菜" * 200, "a\x00b", "'; DROP TABLE x;--"]
 )
 def test_an_unknown_category_is_a_400_with_a_message(client, page, two_days, value):
-    response = get(client, page, data={"category": value})
+    response = page_get(client, page, data={"category": value})
     assert response.status_code == 400
-    body = html(response)
+    body = text(response)
     assert 'role="alert"' in body and "这一类别，请从列表中选择" in body and "<script>alert" not in body
     assert 'aria-invalid="true"' in body and "bm-price-table" not in body
 
 
 def test_junk_parameters_never_cause_a_500(client, page, two_days):
     for data in ({"category": ["蔬菜", "肉类"]}, {"page": "x"}, {"category": ""}, {"x" * 50: "y" * 500}):
-        assert get(client, page, data=data).status_code in (200, 400)
+        assert page_get(client, page, data=data).status_code in (200, 400)
     for sub in (
         "item/abc/",
         "item/0/",
@@ -350,12 +317,12 @@ def test_junk_parameters_never_cause_a_500(client, page, two_days):
         "itemx/1/",
         "item/-1/",
     ):
-        assert get(client, page, sub).status_code == 404, sub
+        assert page_get(client, page, sub).status_code == 404, sub
 
 
 def test_prices_from_an_earlier_day_say_which_day(client, page, group):
     import_sample("prices", shift_to=today() - timedelta(days=1))
-    body = html(get(client, page))
+    body = text(page_get(client, page))
     yesterday = cn_date(today() - timedelta(days=1))
     assert f"以下是<strong>{yesterday}</strong>的价格" in body and "今日" in body
     assert "数据已超过" not in body  # a day old is not yet stale (48 hours)
@@ -363,21 +330,21 @@ def test_prices_from_an_earlier_day_say_which_day(client, page, group):
 
 def test_a_silent_feed_says_so_rather_than_showing_old_prices_as_current(client, page, group):
     import_sample("prices", shift_to=today() - timedelta(days=4))
-    body = html(get(client, page))
+    body = text(page_get(client, page))
     assert "数据已超过2 天未更新" in body and "bm-stale" in body
     assert f"以下是<strong>{cn_date(today() - timedelta(days=4))}</strong>的价格" in body
 
 
 def test_no_data_yet(client, page):
-    response = get(client, page)
-    assert response.status_code == 200 and "暂无菜价数据" in html(response) and "暂无数据" in html(response)
+    response = page_get(client, page)
+    assert response.status_code == 200 and "暂无菜价数据" in text(response) and "暂无数据" in text(response)
 
 
 def test_the_item_page_has_a_30_day_chart_and_its_table(client, page, loaded):
     item = ProduceItem.objects.get(name="猪肉(精瘦肉)")
-    response = get(client, page, f"item/{item.pk}/")
+    response = page_get(client, page, f"item/{item.pk}/")
     assert response.status_code == 200
-    body = html(response)
+    body = text(response)
     assert "<svg" in body and 'role="img"' in body and "<polyline" in body
     assert "猪肉(精瘦肉)近30天各市场日均价走势（元/斤）：最低" in body
     assert body.count('<th scope="row"><time') == 30  # the 30 days up to today, one row each
@@ -390,25 +357,17 @@ def test_the_item_page_has_a_30_day_chart_and_its_table(client, page, loaded):
 
 def test_an_item_without_prices(client, page, group):
     item = ProduceItem.objects.create(name="香菜", category="蔬菜")
-    response = get(client, page, f"item/{item.pk}/")
-    assert response.status_code == 200 and "暂无香菜的价格数据" in html(response)
-
-
-def _queries(client, page, sub="", data=None):
-    get(client, page, sub, data)  # warm the site's caches
-    with CaptureQueriesContext(connection) as queries:
-        response = get(client, page, sub, data)
-    assert response.status_code == 200
-    return len(queries)
+    response = page_get(client, page, f"item/{item.pk}/")
+    assert response.status_code == 200 and "暂无香菜的价格数据" in text(response)
 
 
 def test_the_query_count_does_not_grow_with_items_markets_or_days(
     client, page, two_days, django_assert_max_num_queries
 ):
-    small_index = _queries(client, page)
-    small_filtered = _queries(client, page, data={"category": "蔬菜"})
+    small_index = query_count(client, page)
+    small_filtered = query_count(client, page, data={"category": "蔬菜"})
     item = ProduceItem.objects.get(name="大白菜")
-    small_item = _queries(client, page, f"item/{item.pk}/")
+    small_item = query_count(client, page, f"item/{item.pk}/")
     import_sample("prices")  # 25 items × 3 markets × 31 days
     upload(
         csv(
@@ -421,10 +380,10 @@ def test_the_query_count_does_not_grow_with_items_markets_or_days(
     )
     assert Market.objects.count() == 8 and PriceRecord.objects.count() > 2300
     with django_assert_max_num_queries(small_index):
-        assert get(client, page).status_code == 200
+        assert page_get(client, page).status_code == 200
     with django_assert_max_num_queries(small_filtered):
-        assert get(client, page, data={"category": "蔬菜"}).status_code == 200
+        assert page_get(client, page, data={"category": "蔬菜"}).status_code == 200
     with django_assert_max_num_queries(small_item):
-        body = html(get(client, page, f"item/{item.pk}/"))
+        body = text(page_get(client, page, f"item/{item.pk}/"))
     assert body.count('<th scope="row"><time') == 30
     assert small_index <= 25

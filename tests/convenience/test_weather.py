@@ -4,7 +4,6 @@ first, today, the next seven days, stale data, bad parameters, bounded queries).
 
 import json
 import re
-import socket
 from datetime import date, datetime, timedelta
 
 import pytest
@@ -16,9 +15,18 @@ from convenience.importers import sample_feed
 from convenience.importers.weather import PLACES, in_force
 from convenience.models.feeds import Feed, ImportRun
 from convenience.models.weather import WeatherForecast, WeatherWarning
-from convenience.services import import_sample, run_import
+from convenience.services import import_sample
 from convenience.views.weather import day_label
-from tests.factories.convenience import configure_feed, lookup_page
+from tests.convenience.helpers import (
+    address,
+    assert_failures_keep_data,
+    import_over_http,
+    import_upload,
+    page_get,
+    rejected_reasons,
+    text,
+)
+from tests.factories.convenience import lookup_page
 
 pytestmark = pytest.mark.django_db
 
@@ -67,34 +75,13 @@ def week(place="即墨城区", start=None, days=8, **overrides):
     return [forecast(place, start + timedelta(days=n), temp_high=5 + n, **overrides) for n in range(days)]
 
 
-def serve(feed_server, settings, doc, path="/weather.json", **options):
-    body = doc if isinstance(doc, (bytes, str)) else json.dumps(doc, ensure_ascii=False)
-    configure_feed(settings, "weather", feed_server.serve(path, body, **options))
-    return run_import("weather")
-
-
 def upload(doc):
-    return run_import("weather", content=json.dumps(doc, ensure_ascii=False).encode(), source="upload")
-
-
-def reasons(run):
-    return {item["row"]: item["reason"] for item in run.rejected}
+    return import_upload("weather", doc)
 
 
 def where():
     """The lookup page's path and host name (published on first use)."""
-    page = lookup_page("weather")
-    site = page.get_site()
-    return page.relative_url(site), site.hostname
-
-
-def page_get(client, data=None, at=None):
-    path, host = at or where()
-    return client.get(path, data or {}, HTTP_HOST=host)
-
-
-def body(response):
-    return response.content.decode()
+    return address(lookup_page("weather"))
 
 
 # --- importing ---------------------------------------------------------------------------------------
@@ -105,7 +92,7 @@ def test_sample_file_over_http(feed_server, settings):
     doc = json.loads(content)
     assert len(doc["forecasts"]) == 128 and len(doc["warnings"]) == 2
     assert {row["place"] for row in doc["forecasts"]} == set(PLACES)
-    run = serve(feed_server, settings, content)
+    run = import_over_http(feed_server, settings, "weather", content)
     assert run.status == S.APPLIED, run.message
     assert (run.rows_total, run.rows_accepted, run.rows_rejected) == (130, 130, 0)
     assert WeatherForecast.objects.count() == 128
@@ -151,7 +138,7 @@ def test_sample_loaded_now_is_current(client):
     assert Feed.objects.get(key="weather").data_as_of == hour - timedelta(hours=1)
     assert WeatherForecast.objects.filter(date=timezone.localdate()).count() == len(PLACES)
     assert in_force().count() == 2
-    html = body(page_get(client))
+    html = text(page_get(client, where()))
     assert "数据更新于" in html and "数据已超过" not in html
     assert html.count('role="alert"') == 2
 
@@ -178,8 +165,8 @@ def test_partly_bad_feed_applies_the_good_rows(feed_server, settings):
         ],
     )
     # 16 good forecasts and 7 bad ones; 1 good warning and 3 bad ones
-    run = serve(feed_server, settings, doc)
-    why = reasons(run)
+    run = import_over_http(feed_server, settings, "weather", doc)
+    why = rejected_reasons(run)
     assert run.status == S.PARTIAL, run.message
     assert why["forecasts 第 17 条"] == "最低气温高于最高气温。"
     assert why["forecasts 第 18 条"] == "降水概率不能大于 100。"
@@ -199,23 +186,20 @@ def test_partly_bad_feed_applies_the_good_rows(feed_server, settings):
 def test_unreachable_and_slow_feeds_keep_the_previous_data(feed_server, settings, short_timeout):
     good = upload(document(week(), [warning("W-1")]))
     assert good.status == S.APPLIED
-    as_of = Feed.objects.get(key="weather").data_as_of
 
-    down = serve(feed_server, settings, b"", path="/down.json", status=503)
-    assert down.status == S.FAILED and "HTTP 503" in down.message
+    def forecasts_and_warnings():
+        return (
+            sorted(
+                WeatherForecast.objects.values_list("place", "date", "temp_high", "temp_low", "issued_at")
+            ),
+            sorted(WeatherWarning.objects.values_list("warning_id", "level", "expires_at")),
+        )
 
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        closed_port = probe.getsockname()[1]
-    configure_feed(settings, "weather", f"http://127.0.0.1:{closed_port}/weather.json")
-    refused = run_import("weather")
-    assert refused.status == S.FAILED and "无法连接" in refused.message
-
-    slow = serve(feed_server, settings, document(week(temp_low=-30)), path="/slow.json", delay=2)
-    assert slow.status == S.FAILED and "超时" in slow.message
+    slow = document(week(temp_low=-30))
+    runs = assert_failures_keep_data(feed_server, settings, "weather", forecasts_and_warnings, slow=slow)
 
     feed = Feed.objects.get(key="weather")
-    assert feed.data_as_of == as_of and feed.last_success == good and feed.last_run == slow
+    assert feed.last_success == good and feed.last_run == runs[-1]
     assert WeatherForecast.objects.count() == 8
     assert not WeatherForecast.objects.filter(temp_low=-30).exists()
     assert in_force().count() == 1
@@ -226,16 +210,16 @@ def test_changed_fields_refuse_the_whole_batch(feed_server, settings):
     renamed = [
         {("temp_max" if k == "temp_high" else k): v for k, v in row.items()} for row in week(temp_low=-20)
     ]
-    run = serve(feed_server, settings, document(renamed, []))
+    run = import_over_http(feed_server, settings, "weather", document(renamed, []))
     assert run.status == S.REFUSED and "temp_high" in run.message
 
     no_warnings = document(week(temp_low=-20))
     del no_warnings["warnings"]
-    run = serve(feed_server, settings, no_warnings, path="/w2.json")
+    run = import_over_http(feed_server, settings, "weather", no_warnings, path="/w2.json")
     assert run.status == S.REFUSED and "warnings" in run.message
 
     for bad in ("<html>维护中</html>", json.dumps([forecast("即墨城区", timezone.localdate())])):
-        run = serve(feed_server, settings, bad, path="/w3.json")
+        run = import_over_http(feed_server, settings, "weather", bad, path="/w3.json")
         assert run.status == S.REFUSED
 
     missing_time = document(week(temp_low=-20))
@@ -257,8 +241,8 @@ def test_duplicate_rows(feed_server, settings):
         week() + [forecast("即墨城区", today, temp_high=5)] + [forecast("通济街道", today)],
         [repeated, dict(repeated)],
     )
-    run = serve(feed_server, settings, doc)
-    why = reasons(run)
+    run = import_over_http(feed_server, settings, "weather", doc)
+    why = rejected_reasons(run)
     assert run.status == S.PARTIAL
     assert why["forecasts 第 9 条"] == "与forecasts 第 1 条完全重复，已忽略。"
     assert "完全重复" in why["warnings 第 2 条"]
@@ -266,7 +250,7 @@ def test_duplicate_rows(feed_server, settings):
 
     conflicting = document(week() + [forecast("即墨城区", today, temp_high=11)])
     run = upload(conflicting)
-    why = reasons(run)
+    why = rejected_reasons(run)
     assert "内容不同" in why["forecasts 第 9 条"] and "内容不同" in why["forecasts 第 1 条"]
     assert WeatherForecast.objects.get(place="即墨城区", date=today).temp_high == 5  # kept
 
@@ -323,8 +307,8 @@ def test_page_shows_warnings_first_then_today_then_seven_days(client):
             ],
         )
     )
-    response = page_get(client)
-    html = body(response)
+    response = page_get(client, where())
+    html = text(response)
     assert response.status_code == 200
     assert html.count('role="alert"') == 2
     assert "即墨沿海海域大风黄色预警" in html and "即墨区寒潮蓝色预警" in html
@@ -343,7 +327,7 @@ def test_page_shows_warnings_first_then_today_then_seven_days(client):
     assert "convenience-weather.css" in html
     assert "<script" not in html.split("</header>")[-1]
 
-    town = body(page_get(client, {"place": "鳌山卫街道"}))
+    town = text(page_get(client, where(), data={"place": "鳌山卫街道"}))
     assert "鳌山卫街道 今天" in town and "北风5-6级，阵风8级" in town
     assert '<option value="鳌山卫街道" selected>' in town
 
@@ -356,8 +340,8 @@ def test_day_labels():
 
 def test_unknown_place_is_a_400_with_the_list_kept(client):
     upload(document(week() + week("蓝村镇")))
-    response = page_get(client, {"place": "青岛市南区"})
-    html = body(response)
+    response = page_get(client, where(), data={"place": "青岛市南区"})
+    html = text(response)
     assert response.status_code == 400
     assert "没有“青岛市南区”的天气预报" in html
     assert '<option value="蓝村镇">' in html and '<option value="即墨城区">' in html
@@ -377,16 +361,16 @@ def test_unknown_place_is_a_400_with_the_list_kept(client):
 )
 def test_junk_parameters_never_fail(client, params):
     upload(document(week(), [warning("W-1")]))
-    response = page_get(client, params)
+    response = page_get(client, where(), data=params)
     assert response.status_code in (200, 400)
-    assert "<script>alert" not in body(response)
+    assert "<script>alert" not in text(response)
 
 
 def test_stale_forecast_is_not_presented_as_current(client):
     today = timezone.localdate()
     old = timezone.now() - timedelta(days=3)
     upload(document(week(start=today - timedelta(days=3)), [warning("W-1")], generated=old))
-    html = body(page_get(client))
+    html = text(page_get(client, where()))
     assert "数据已超过12 小时未更新" in html
     assert "可能已变更或解除" in html  # the warnings carry the same caution
     table = html[html.index("<table") : html.index("</table>")]
@@ -398,14 +382,14 @@ def test_stale_forecast_is_not_presented_as_current(client):
 def test_forecast_entirely_in_the_past(client):
     today = timezone.localdate()
     upload(document(week(start=today - timedelta(days=10)), generated=timezone.now() - timedelta(days=10)))
-    html = body(page_get(client))
-    assert page_get(client).status_code == 200
+    html = text(page_get(client, where()))
+    assert page_get(client, where()).status_code == 200
     assert "暂无今日及以后的预报" in html and "<table" not in html
 
 
 def test_page_without_any_data(client):
-    response = page_get(client)
-    html = body(response)
+    response = page_get(client, where())
+    html = text(response)
     assert response.status_code == 200
     assert "暂无数据" in html and "暂无今日及以后的预报" in html and 'role="alert"' not in html
 
@@ -413,31 +397,31 @@ def test_page_without_any_data(client):
 def test_query_count_does_not_grow_with_the_data(client):
     upload(document(week(), [warning("W-1")]))
     at = where()
-    page_get(client, at=at)  # warm the site's caches
+    page_get(client, at)  # warm the site's caches
     with CaptureQueriesContext(connection) as small:
-        assert page_get(client, at=at).status_code == 200
+        assert page_get(client, at).status_code == 200
     many = [row for place in PLACES for row in week(place, days=15)]
     warnings = [warning(f"W-{n}", level=("蓝色", "黄色", "橙色", "红色")[n % 4]) for n in range(12)]
     upload(document(many, warnings, generated=timezone.now() - timedelta(minutes=5)))
     with CaptureQueriesContext(connection) as large:
-        assert page_get(client, at=at).status_code == 200
+        assert page_get(client, at).status_code == 200
     assert len(large.captured_queries) == len(small.captured_queries) <= 20
 
 
 def test_query_count_is_bounded(client, django_assert_max_num_queries):
     upload(document([row for place in PLACES for row in week(place)], [warning("W-1")]))
     at = where()
-    page_get(client, at=at)  # warm the site's caches
+    page_get(client, at)  # warm the site's caches
     with django_assert_max_num_queries(20):
-        assert page_get(client, {"place": "金口镇"}, at=at).status_code == 200
+        assert page_get(client, at, data={"place": "金口镇"}).status_code == 200
     with django_assert_max_num_queries(20):
-        assert page_get(client, {"place": "不存在"}, at=at).status_code == 400
+        assert page_get(client, at, data={"place": "不存在"}).status_code == 400
 
 
 def test_optional_warning_fields_and_odd_items():
     bare = {k: v for k, v in warning("W-1").items() if k not in ("expires_at", "guidance")}
     run = upload(document(week() + ["不是对象"], [bare]))
     assert run.status == S.PARTIAL
-    assert reasons(run)["forecasts 第 9 条"] == "缺少地点。"
+    assert rejected_reasons(run)["forecasts 第 9 条"] == "缺少地点。"
     cold = WeatherWarning.objects.get(warning_id="W-1")
     assert (cold.expires_at, cold.guidance) == (None, "")
