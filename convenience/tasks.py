@@ -2,6 +2,7 @@
 
 from celery import shared_task
 from celery.schedules import crontab
+from django.conf import settings
 
 from convenience import services
 from convenience.models.feeds import FeedKey
@@ -9,10 +10,16 @@ from convenience.models.feeds import FeedKey
 
 @shared_task(name="convenience.tasks.import_feed")
 def import_feed(key):
-    """Fetch and import one feed; a lookup with no feed address is skipped (files are uploaded)."""
+    """Fetch and import one feed; a lookup with no feed address is skipped (files are uploaded),
+    except on a demo site (CONVENIENCE_DEMO_FEEDS), which reloads its sample file when stale."""
     if not services.is_configured(key):
-        return f"{key}: 未配置数据源地址，跳过"
-    run = services.run_import(key)
+        if not settings.CONVENIENCE_DEMO_FEEDS:
+            return f"{key}: 未配置数据源地址，跳过"
+        if not services.freshness(key).stale:
+            return f"{key}: 演示数据仍是最新的，跳过"
+        run = services.import_sample(key)
+    else:
+        run = services.run_import(key)
     return f"{key}: {run.get_status_display()}，接受 {run.rows_accepted} 行，拒绝 {run.rows_rejected} 行"
 
 

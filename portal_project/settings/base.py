@@ -320,4 +320,7 @@ CONVENIENCE_FEEDS = {
     for key, (schedule, stale_hours) in CONVENIENCE_FEED_DEFAULTS.items()
 }
 CONVENIENCE_FETCH_TIMEOUT = float(env("CONVENIENCE_FETCH_TIMEOUT", "15"))  # seconds
+# Demo sites only (`make run` turns it on): a feed with no address is reloaded from its sample file
+# once its data is stale, so a demo left running stays current. The log says 演示数据.
+CONVENIENCE_DEMO_FEEDS = env_bool("CONVENIENCE_DEMO_FEEDS", False)
 CONVENIENCE_MAX_FEED_BYTES = int(env("CONVENIENCE_MAX_FEED_BYTES", str(5 * 1024 * 1024)))

@@ -16,4 +16,6 @@ EMAIL_BACKEND = env("EMAIL_BACKEND", "django.core.mail.backends.console.EmailBac
 WAGTAILADMIN_BASE_URL = env("WAGTAILADMIN_BASE_URL", f"http://www.{PORTAL_DOMAIN}:{PORTAL_PORT}")
 # Serve static files straight from the apps and static/ without collectstatic.
 WHITENOISE_USE_FINDERS = True
+# The demo's 便民服务 feeds are its sample files, reloaded by the scheduled imports when stale.
+CONVENIENCE_DEMO_FEEDS = env_bool("CONVENIENCE_DEMO_FEEDS", True)
 WHITENOISE_AUTOREFRESH = True

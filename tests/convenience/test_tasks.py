@@ -87,3 +87,13 @@ def test_the_celery_app_has_the_convenience_entries():
         assert entry["task"] == "convenience.tasks.import_feed" and entry["args"] == (key,)
     assert "publish-scheduled-pages" in schedule  # the other entries are still there
     assert "convenience.tasks.import_feed" in app.tasks
+
+
+def test_a_demo_site_reloads_a_stale_sample_feed_and_leaves_a_fresh_one(settings):
+    settings.CONVENIENCE_DEMO_FEEDS = True
+    result = tasks.import_feed("coach")
+    run = ImportRun.objects.get(feed="coach")
+    assert run.source == ImportRun.Source.DEMO and run.status == ImportRun.Status.APPLIED
+    assert result.startswith("coach: 已导入")
+    assert tasks.import_feed("coach") == "coach: 演示数据仍是最新的，跳过"
+    assert ImportRun.objects.filter(feed="coach").count() == 1
