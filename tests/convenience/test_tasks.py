@@ -1,13 +1,15 @@
 """The scheduled imports: the Celery task and the beat entries built from the settings."""
 
 import copy
+import os
 
 import pytest
 from celery.schedules import crontab
 
 from convenience import services, tasks
-from convenience.models import ImportRun, ProduceItem
+from convenience.models import CoachTrip, ImportRun, ProduceItem
 from convenience.models.feeds import FeedKey
+from portal_project.celery import app
 from tests.convenience.test_import_engine import GOOD_CSV, ItemImporter
 from tests.factories.convenience import configure_feed
 
@@ -97,3 +99,22 @@ def test_a_demo_site_reloads_a_stale_sample_feed_and_leaves_a_fresh_one(settings
     assert result.startswith("coach: 已导入")
     assert tasks.import_feed("coach") == "coach: 演示数据仍是最新的，跳过"
     assert ImportRun.objects.filter(feed="coach").count() == 1
+
+
+@pytest.mark.live_worker
+@pytest.mark.skipif(
+    os.environ.get("CELERY_LIVE_WORKER") != "1", reason="需要真实的 Celery worker（CI 第二轮启动）"
+)
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
+def test_a_real_worker_runs_the_scheduled_import(group):
+    """CI's worker runs with the dev settings (a demo site, no feed addresses): the scheduled import
+    it receives loads the sample timetable into the database this test reads."""
+    app.conf.task_always_eager = False
+    try:
+        message = tasks.import_feed.delay("coach").get(timeout=120)
+    finally:
+        app.conf.task_always_eager = True
+    assert message.startswith("coach: 已导入"), message
+    run = ImportRun.objects.get(feed="coach")
+    assert run.source == ImportRun.Source.DEMO and run.rows_rejected == 0
+    assert CoachTrip.objects.count() == run.rows_accepted > 100
