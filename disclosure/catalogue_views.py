@@ -8,7 +8,6 @@ are sent with `Cache-Control: no-store`. Models are imported inside the methods:
 `disclosure.models` imports this module.
 """
 
-import base64
 import hashlib
 import os
 from urllib.parse import urlencode
@@ -21,7 +20,7 @@ from django.http import FileResponse, Http404
 from django.utils.cache import add_never_cache_headers
 from wagtail.contrib.routable_page.models import RoutablePageMixin, path
 
-from home import ratelimit
+from home import ratelimit, signed_links
 from home.dates import cn_date
 
 HOUR, DAY = 3600, 24 * 3600
@@ -73,20 +72,13 @@ def _document_digest(name):
 
 
 def answer_document_token(application):
-    """A signed, ten-minute token for one request's answer document. Wagtail routes only allow
-    letters, digits, "-" and "_" in a path segment, so the signed value (with its ":"
-    separators) is wrapped in URL-safe base64 once more."""
-    signed = signing.dumps(
-        {"r": application.pk, "d": _document_digest(application.answer_document.name)}, salt=DOCUMENT_SALT
-    )
-    return base64.urlsafe_b64encode(signed.encode()).decode().rstrip("=")
+    """A signed token, valid for DOCUMENT_LINK_MAX_AGE seconds, for one request's answer document."""
+    value = {"r": application.pk, "d": _document_digest(application.answer_document.name)}
+    return signed_links.make_token(value, DOCUMENT_SALT)
 
 
-def _unwrap(token):
-    try:
-        return base64.urlsafe_b64decode(token + "=" * (-len(token) % 4)).decode()
-    except (ValueError, UnicodeDecodeError):
-        raise signing.BadSignature("malformed") from None
+def _is_document_value(value):
+    return isinstance(value, dict) and isinstance(value.get("r"), int)
 
 
 class CatalogueRoutes(RoutablePageMixin):
@@ -645,17 +637,17 @@ class CatalogueRoutes(RoutablePageMixin):
         from disclosure.models import DisclosureRequest
 
         try:
-            payload = signing.loads(_unwrap(token), salt=DOCUMENT_SALT, max_age=DOCUMENT_LINK_MAX_AGE)
+            payload = signed_links.read_token(
+                token, DOCUMENT_SALT, DOCUMENT_LINK_MAX_AGE, validate=_is_document_value
+            )
         except signing.SignatureExpired:
             message = "下载链接已过期（有效期 10 分钟）。请重新输入申请编号和查询码查询后下载。"
             return self._query_page(request, RequestQueryForm(), status=403, message=message)
         except signing.BadSignature:
             raise Http404("下载链接无效。") from None
-        application = None
-        if isinstance(payload, dict) and isinstance(payload.get("r"), int):
-            application = DisclosureRequest.objects.filter(
-                pk=payload["r"], state=DisclosureRequest.State.ANSWERED
-            ).first()
+        application = DisclosureRequest.objects.filter(
+            pk=payload["r"], state=DisclosureRequest.State.ANSWERED
+        ).first()
         if (
             application is None
             or not application.answer_document

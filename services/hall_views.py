@@ -10,7 +10,6 @@ with `Cache-Control: no-store`. Domain rules stay in `services.workflow`.
 Models and forms are imported inside the methods: `services.models` imports this module.
 """
 
-import base64
 import re
 from urllib.parse import urlencode
 
@@ -22,7 +21,7 @@ from django.http import FileResponse, Http404
 from django.utils.cache import add_never_cache_headers
 from wagtail.contrib.routable_page.models import RoutablePageMixin, path
 
-from home import ratelimit
+from home import ratelimit, signed_links
 from home.templatetags.portal_tags import cn_date
 
 HOUR = 3600
@@ -52,25 +51,17 @@ def _add_errors(form, error):
 
 def download_token(application, key):
     """A link token for one file of one application: `key` is an ApplicationMaterial's pk, or
-    "result" for the result document. Valid for DOWNLOAD_MAX_AGE seconds.
+    "result" for the result document. Valid for DOWNLOAD_MAX_AGE seconds."""
+    return signed_links.make_token([application.pk, key], DOWNLOAD_SALT)
 
-    Wagtail routes only paths of word characters and hyphens, and a signature's separator is a
-    colon, so the signed value is wrapped once more in URL-safe base64 (without padding).
-    """
-    signed = signing.dumps([application.pk, key], salt=DOWNLOAD_SALT)
-    return base64.urlsafe_b64encode(signed.encode()).decode().rstrip("=")
+
+def _is_download_value(value):
+    return isinstance(value, list) and len(value) == 2 and isinstance(value[0], int)
 
 
 def read_download_token(token):
     """(application pk, key); raises signing.SignatureExpired or signing.BadSignature."""
-    try:
-        signed = base64.urlsafe_b64decode(token + "=" * (-len(token) % 4)).decode()
-    except (ValueError, UnicodeDecodeError):
-        raise signing.BadSignature("not a download token") from None
-    value = signing.loads(signed, salt=DOWNLOAD_SALT, max_age=DOWNLOAD_MAX_AGE)
-    if not (isinstance(value, list) and len(value) == 2 and isinstance(value[0], int)):
-        raise signing.BadSignature("not a download token")
-    return value
+    return signed_links.read_token(token, DOWNLOAD_SALT, DOWNLOAD_MAX_AGE, validate=_is_download_value)
 
 
 def _keyword_q(keyword):
