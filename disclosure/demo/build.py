@@ -11,10 +11,8 @@ run adds nothing. Units missing from the database (the tests' small group) are s
 
 import hashlib
 import random
-from contextlib import contextmanager
 from datetime import date, datetime, time, timedelta
 from decimal import Decimal
-from unittest import mock
 
 from django.contrib.auth import get_user_model
 from django.core.files.base import ContentFile
@@ -35,6 +33,7 @@ from disclosure.models import (
     ProjectProgress,
     RequestEvent,
 )
+from home.demo.clock import frozen_clock
 from home.models import Organisation
 from home.workdays import add_workdays
 from subsite_pages.models import ColumnPage
@@ -43,13 +42,9 @@ REQUEST_TOKEN = "demo-request-{}"
 DEMO_IP = "10.20.30.40"
 
 
-@contextmanager
 def _clock(moment):
     """Run as if at `moment`; request history rows written meanwhile get that time too."""
-    last_event = RequestEvent.objects.order_by("-pk").values_list("pk", flat=True).first() or 0
-    with mock.patch("django.utils.timezone.now", return_value=moment):
-        yield
-    RequestEvent.objects.filter(pk__gt=last_event).update(created_at=moment)
+    return frozen_clock(moment, (RequestEvent, "created_at"))
 
 
 def _at(day, hour, minute=0):

@@ -10,10 +10,8 @@ add a minute to every demo build. Everything is keyed so that a second run adds 
 
 import random
 import secrets
-from contextlib import contextmanager
 from datetime import datetime, time, timedelta
 from pathlib import Path
-from unittest import mock
 
 from django.contrib.auth import get_user_model
 from django.core.files import File
@@ -40,6 +38,7 @@ from forms.models import (
     SurveyFormField,
     SurveyPage,
 )
+from home.demo.clock import frozen_clock
 from home.models import Organisation
 from subsite_pages.models import ColumnPage
 
@@ -100,15 +99,9 @@ def ensure_boxes():
     return boxes
 
 
-@contextmanager
 def _clock(moment):
     """Run workflow steps as if at `moment`; the rows they write get that time too."""
-    last_event = LetterEvent.objects.order_by("-pk").values_list("pk", flat=True).first() or 0
-    last_comment = LetterComment.objects.order_by("-pk").values_list("pk", flat=True).first() or 0
-    with mock.patch("django.utils.timezone.now", return_value=moment):
-        yield
-    LetterEvent.objects.filter(pk__gt=last_event).update(created_at=moment)
-    LetterComment.objects.filter(pk__gt=last_comment).update(created_at=moment)
+    return frozen_clock(moment, (LetterEvent, "created_at"), (LetterComment, "created_at"))
 
 
 def _users():

@@ -11,10 +11,8 @@ for them go to another unit's item instead, so every state is still shown.
 
 import random
 from collections import Counter
-from contextlib import contextmanager
 from dataclasses import dataclass, field, replace
 from datetime import date, datetime, time, timedelta
-from unittest import mock
 
 from django.contrib.auth import get_user_model
 from django.core.files.base import ContentFile
@@ -28,6 +26,7 @@ from wagtail.models import ReferenceIndex
 from wagtail.signal_handlers import disable_reference_index_auto_update
 
 from home import uploads
+from home.demo.clock import frozen_clock
 from home.identifiers import resident_id_check_digit
 from home.models import Organisation
 from home.workdays import add_workdays, is_workday
@@ -673,15 +672,9 @@ REMEDY = "如不服本决定，可以自收到决定之日起六十日内申请�
 WITHDRAW_NOTES = ["联系电话填写有误，撤回后重新申请。", "经咨询窗口，暂不符合申请条件，先撤回申请。"]
 
 
-@contextmanager
 def _clock(moment):
     """Run workflow steps as if at `moment`; the rows they write get that time too."""
-    last_event = ApplicationEvent.objects.order_by("-pk").values_list("pk", flat=True).first() or 0
-    last_file = ApplicationMaterial.objects.order_by("-pk").values_list("pk", flat=True).first() or 0
-    with mock.patch("django.utils.timezone.now", return_value=moment):
-        yield
-    ApplicationEvent.objects.filter(pk__gt=last_event).update(created_at=moment)
-    ApplicationMaterial.objects.filter(pk__gt=last_file).update(uploaded_at=moment)
+    return frozen_clock(moment, (ApplicationEvent, "created_at"), (ApplicationMaterial, "uploaded_at"))
 
 
 def _at(day, hour, minute):
