@@ -1,8 +1,9 @@
 """Keeping the index current: what changes, and which background task brings the index up to date.
 
-Publishing, unpublishing, deleting, moving or renaming a page, changing a page's privacy, and
-saving a letter each queue a task once the transaction commits (never inside it: the task must
-see the committed state, and a rolled-back change must not reach the index). Units, live service
+Publishing, unpublishing, deleting, moving or renaming a page, changing a page's privacy, saving
+a letter that is published or was until that save, and deleting a letter each queue a task once
+the transaction commits (never inside it: the task must see the committed state, and a rolled-back
+change must not reach the index). Units, live service
 item titles and synonyms make up the custom dictionary: changing them reloads it everywhere and
 re-segments the documents containing the words concerned.
 
@@ -72,9 +73,27 @@ def restriction_changed(sender, instance, raw=False, **kwargs):
     _enqueue(tasks.update_subtree, instance.page_id)
 
 
+def _is_published(letter_model, pk):
+    return bool(pk) and letter_model.objects.published().filter(pk=pk).exists()
+
+
+def remember_letter(sender, instance, raw=False, **kwargs):
+    # Only a letter that is published, or was until this save, can have (or need) an index row:
+    # a new letter and the saves while it is being handled queue nothing.
+    if not (raw or indexing.is_paused()):
+        instance._search_was_published = _is_published(sender, instance.pk)
+
+
 def letter_saved(sender, instance, raw=False, **kwargs):
-    if raw:
+    if raw or indexing.is_paused():
         return
+    if getattr(instance, "_search_was_published", True) or _is_published(sender, instance.pk):
+        from search import tasks
+
+        _enqueue(tasks.update_index, indexing.source_for(instance))
+
+
+def letter_deleted(sender, instance, **kwargs):
     from search import tasks
 
     _enqueue(tasks.update_index, indexing.source_for(instance))
@@ -157,8 +176,9 @@ def connect():
     post_delete.connect(
         restriction_changed, sender=PageViewRestriction, dispatch_uid="search.restriction_deleted"
     )
+    pre_save.connect(remember_letter, sender=Letter, dispatch_uid="search.letter_pre_save")
     post_save.connect(letter_saved, sender=Letter, dispatch_uid="search.letter_saved")
-    post_delete.connect(letter_saved, sender=Letter, dispatch_uid="search.letter_deleted")
+    post_delete.connect(letter_deleted, sender=Letter, dispatch_uid="search.letter_deleted")
     pre_save.connect(remember_organisation, sender=Organisation, dispatch_uid="search.organisation_pre_save")
     post_save.connect(organisation_changed, sender=Organisation, dispatch_uid="search.organisation_saved")
     post_delete.connect(organisation_deleted, sender=Organisation, dispatch_uid="search.organisation_deleted")

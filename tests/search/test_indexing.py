@@ -221,6 +221,35 @@ def test_letters_that_are_not_published_never_reach_the_index(group):
     assert indexing.document_for(pending) is None
 
 
+def test_a_new_letter_queues_at_most_one_index_task_and_publishing_still_indexes_it(group, monkeypatch):
+    from search import signals, tasks
+
+    queued = []
+    real_enqueue = signals._enqueue
+
+    def enqueue(task, *args):
+        if task is tasks.update_index:
+            queued.append(args[0])
+        real_enqueue(task, *args)
+
+    monkeypatch.setattr(signals, "_enqueue", enqueue)
+    world = letter_world()
+    with committed():
+        letter, _code = write_letter(world.mayor, title="关于小区路灯不亮的咨询")
+    source = indexing.source_for(letter)
+    assert queued.count(source) <= 1 and document(letter) is None
+    with committed():
+        letter = close_letter(letter, world, group)
+    assert letter.is_public and source in queued and document(letter) is not None
+    with committed():
+        workflow.perform(letter, "unpublish", group["users"]["admin"], note="涉及第三方隐私")
+    assert document(letter) is None
+    queued.clear()
+    with committed():
+        workflow.perform(Letter.objects.get(pk=letter.pk), "publish", world.dispatcher)
+    assert queued.count(source) >= 1 and document(letter) is not None
+
+
 def test_a_box_that_stops_listing_letters_takes_them_out_of_the_index(group):
     world = letter_world()
     with committed():
