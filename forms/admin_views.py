@@ -17,12 +17,11 @@ from collections import OrderedDict
 import django_filters
 from django import forms as django_forms
 from django.contrib import messages
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.db.models import Case, DateField, F, Value, When
 from django.http import FileResponse, Http404, HttpResponse, HttpResponseNotAllowed
 from django.shortcuts import get_object_or_404, redirect
-from django.template.response import TemplateResponse
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.functional import cached_property
@@ -42,7 +41,7 @@ from forms import workflow
 from forms.admin_forms import ACTION_FORMS, SAVE_DRAFT, ReplyForm, StatisticsRangeForm
 from forms.models import DeadlineRule, Letter, LetterAttachment, LetterBoxPage, LetterComment, LetterType
 from forms.statistics import letter_statistics
-from home.admin_common import UnitFilter, error_text, forbidden
+from home.admin_common import UnitFilter, error_text, forbidden, redisplay_case, run_case_step
 from home.dates import cn_date, cn_datetime
 from home.masking import mask_name, mask_text
 from home.models import Organisation
@@ -466,34 +465,18 @@ def act(request, pk, action):
     form = form_class(request.POST, letter=letter)
     detail = reverse(DETAIL_URL, args=[letter.pk])
 
-    def again(message, status):
-        """Show the handling page again with the error and the user's input kept."""
-        messages.error(request, message)
-        view = LetterDetailView(request=request, kwargs={"pk": letter.pk}, args=())
-        view.letter = letter
-        context = view.get_context_data(bound_action=action, bound_form=form)
-        return TemplateResponse(request, view.template_name, context, status=status)
-
-    if not form.is_valid():
-        return again("请检查填写的内容。", 400)
-    try:
+    def step():
         if action == SAVE_DRAFT:
             workflow.save_reply_draft(letter, request.user, form.cleaned_data.get("reply", ""))
         else:
             workflow.perform(letter, action, request.user, **form.perform_kwargs())
-    except PermissionDenied as error:
-        return again(error_text(error), 403)
-    except workflow.TransitionError as error:
-        # The letter moved on (another user acted first) or the step is not possible now.
-        messages.error(request, error_text(error))
-        return redirect(detail)
-    except ValidationError as error:
-        if hasattr(error, "error_dict"):
-            for field, errors in error.message_dict.items():
-                form.add_error(field if field in form.fields else None, errors)
-        else:
-            form.add_error(None, error)
-        return again(error_text(error), 400)
+
+    def redisplay(message, status):
+        return redisplay_case(request, LetterDetailView, "letter", letter, action, form, message, status)
+
+    refused = run_case_step(request, form=form, step=step, detail_url=detail, redisplay=redisplay)
+    if refused is not None:
+        return refused
     messages.success(request, SUCCESS_MESSAGES.get(action, "操作成功。"))
     letter.refresh_from_db()
     # After 退回 or 交办 to another unit the letter may leave this user's sight.

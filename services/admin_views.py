@@ -23,11 +23,9 @@ from itertools import groupby
 import django_filters
 from django import forms as django_forms
 from django.contrib import messages
-from django.core.exceptions import PermissionDenied, ValidationError
 from django.db.models import Case, DateField, F, Value, When
 from django.http import FileResponse, Http404, HttpResponse, HttpResponseNotAllowed
 from django.shortcuts import get_object_or_404, redirect
-from django.template.response import TemplateResponse
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.functional import cached_property
@@ -43,7 +41,7 @@ from wagtail.admin.views.generic import IndexView
 from wagtail.admin.views.generic.base import WagtailAdminTemplateMixin
 from wagtail.admin.widgets import BooleanRadioSelect
 
-from home.admin_common import UnitFilter, error_text, forbidden
+from home.admin_common import UnitFilter, forbidden, redisplay_case, run_case_step
 from home.dates import cn_date, cn_datetime
 from home.masking import mask_identifier, mask_name, mask_phone
 from home.models import Organisation
@@ -477,31 +475,17 @@ def act(request, pk, action):
     form = form_class(request.POST, request.FILES, application=application)
     detail = reverse(DETAIL_URL, args=[application.pk])
 
-    def again(message, status):
-        """Show the handling page again with the error and the user's input kept."""
-        messages.error(request, message)
-        view = ApplicationDetailView(request=request, kwargs={"pk": application.pk}, args=())
-        view.application = application
-        context = view.get_context_data(bound_action=action, bound_form=form)
-        return TemplateResponse(request, view.template_name, context, status=status)
-
-    if not form.is_valid():
-        return again("请检查填写的内容。", 400)
-    try:
+    def step():
         workflow.perform(application, action, request.user, **form.perform_kwargs())
-    except PermissionDenied as error:
-        return again(error_text(error), 403)
-    except workflow.TransitionError as error:
-        # The application moved on (another user acted first) or the step is not possible now.
-        messages.error(request, error_text(error))
-        return redirect(detail)
-    except ValidationError as error:
-        if hasattr(error, "error_dict"):
-            for field, errors in error.message_dict.items():
-                form.add_error(field if field in form.fields else None, errors)
-        else:
-            form.add_error(None, error)
-        return again(error_text(error), 400)
+
+    def redisplay(message, status):
+        return redisplay_case(
+            request, ApplicationDetailView, "application", application, action, form, message, status
+        )
+
+    refused = run_case_step(request, form=form, step=step, detail_url=detail, redisplay=redisplay)
+    if refused is not None:
+        return refused
     messages.success(request, SUCCESS_MESSAGES.get(action, "操作成功。"))
     application.refresh_from_db()
     if workflow.can_view(request.user, application):
