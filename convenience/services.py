@@ -7,6 +7,7 @@ transaction (unreachable feed, time-out, changed columns, too many bad rows) lea
 data as it was and says why in the log.
 """
 
+import logging
 import math
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
@@ -28,6 +29,7 @@ from home.dates import cn_datetime
 SAMPLE_FEED_DATE = date(2026, 11, 28)
 SAMPLE_FEED_MOMENT = datetime(2026, 11, 28, 12, 0, tzinfo=ZoneInfo("Asia/Shanghai"))
 MAX_REASONS_KEPT = 500
+logger = logging.getLogger(__name__)
 
 
 def feed_settings(key):
@@ -122,6 +124,13 @@ def clean_rows(importer, rows):
             rejected.append({"row": row.label, "reason": str(error)})
             complete = False
             continue
+        except (TypeError, ValueError, AttributeError, KeyError, ArithmeticError):
+            # A shape the importer did not foresee: one bad row, not a failed page. Logged so the
+            # importer can learn to give a precise reason.
+            logger.exception("%s: unexpected row shape at %s", importer.key, row.label)
+            rejected.append({"row": row.label, "reason": "这一行的数据格式不正确。"})
+            complete = False
+            continue
         key = importer.natural_key(cleaned)
         if key not in first_seen:
             first_seen[key] = (row.label, cleaned)
@@ -192,11 +201,15 @@ def _apply(importer, run, result, declared):
                 run.message = "完整数据：数据源中已没有的记录已下线。"
             run.save()
             feed.last_run = feed.last_success = run
-            if importer.snapshot or feed.data_as_of is None or run.data_as_of > feed.data_as_of:
+            if (
+                importer.snapshot
+                or feed.data_as_of is None
+                or (run.data_as_of or feed.data_as_of) > feed.data_as_of
+            ):
                 feed.data_as_of = run.data_as_of
             feed.save()
         return run
-    except (DatabaseError, ValueError, TypeError) as error:
+    except (DatabaseError, ValueError, TypeError, ArithmeticError) as error:
         # A constraint the cleaning did not foresee: the transaction rolled back, nothing changed.
         run.pk = None
         return _log_failure(

@@ -11,6 +11,8 @@ updated by (station, hour); a reading from the future is refused.
 
 from datetime import timedelta
 
+from django.utils import timezone
+
 from convenience import aqi
 from convenience.importers.base import Importer, RowRejected, a_datetime, decimal, not_after, text
 from convenience.models.air import AirReading, AirStation
@@ -37,7 +39,8 @@ class AirImporter(Importer):
     def clean(self, row):
         data = row.data
         at = a_datetime(data, "time", "监测时间")
-        if at.minute or at.second or at.microsecond:
+        local = timezone.localtime(at)  # on the hour in Beijing, whatever offset the feed wrote
+        if local.minute or local.second or local.microsecond:
             raise RowRejected("监测时间应为整点，如 2026-11-28 12:00。")
         not_after(at, "监测时间", slack=FUTURE_SLACK)
         cleaned = {
@@ -86,15 +89,22 @@ class AirImporter(Importer):
         for row in accepted:
             codes.setdefault(row["station"], row["station_code"])
         stations = {station.name: station for station in AirStation.objects.filter(name__in=codes)}
-        next_order = max(AirStation.objects.values_list("sort_order", flat=True), default=0) + 1
-        for name, code in codes.items():
-            station = stations.get(name)
-            if station is None:
-                stations[name] = AirStation.objects.create(name=name, code=code, sort_order=next_order)
-                next_order += 1
-            elif code and station.code != code:
-                station.code = code
-                station.save(update_fields=["code"])
+        changed = []
+        for name, station in stations.items():
+            if codes[name] and station.code != codes[name]:
+                station.code = codes[name]
+                changed.append(station)
+        AirStation.objects.bulk_update(changed, ["code"])
+        new = [name for name in codes if name not in stations]
+        if new:
+            last = max(AirStation.objects.values_list("sort_order", flat=True), default=0)
+            AirStation.objects.bulk_create(
+                [
+                    AirStation(name=name, code=codes[name], sort_order=last + n)
+                    for n, name in enumerate(new, 1)
+                ]
+            )
+            stations = {station.name: station for station in AirStation.objects.filter(name__in=codes)}
         return stations
 
     def data_as_of(self, accepted, declared):

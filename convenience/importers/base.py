@@ -25,6 +25,12 @@ from decimal import Decimal, InvalidOperation
 
 from django.utils import timezone
 
+# Dates outside these bounds are typing or system errors; refusing them keeps every later date
+# calculation (time-zone conversion, the demo's shift) from overflowing.
+EARLIEST = date(1900, 1, 1)
+LATEST = date(2100, 12, 31)
+FUTURE_SLACK = timedelta(hours=1)
+
 
 class FeedUnavailable(Exception):
     """The feed could not be fetched (unreachable, timed out, HTTP error, too large)."""
@@ -69,9 +75,20 @@ class Importer:
             raise FeedRefused(
                 f"数据不是有效的 JSON：第 {getattr(error, 'lineno', '?')} 行附近有误。"
             ) from None
+        except RecursionError:
+            raise FeedRefused("数据不是有效的 JSON：嵌套层数过多。") from None
 
     def _parse_csv(self, text):
-        reader = csv.DictReader(io.StringIO(text))
+        try:
+            return self._read_csv(text)
+        except csv.Error:
+            raise FeedRefused(
+                "数据不是有效的 CSV：有字段过长或引号不成对。整批未导入，原有数据保持不变。"
+            ) from None
+
+    def _read_csv(self, text):
+        # newline="": line ends inside quoted fields and old Mac files' bare CR are the reader's job.
+        reader = csv.DictReader(io.StringIO(text, newline=""))
         header = [name.strip() for name in (reader.fieldnames or [])]
         if not header:
             raise FeedRefused("数据为空：没有表头。")
@@ -117,12 +134,19 @@ class Importer:
 
     def declared_time(self, payload):
         """The feed's own time stamp ("generated_at" in a JSON document), if it has one."""
-        if isinstance(payload, dict) and payload.get("generated_at"):
-            try:
-                return aware(datetime.fromisoformat(str(payload["generated_at"])))
-            except ValueError:
-                raise FeedRefused("数据的生成时间（generated_at）格式不正确。") from None
-        return None
+        if not (isinstance(payload, dict) and payload.get("generated_at")):
+            return None
+        try:
+            moment = datetime.fromisoformat(str(payload["generated_at"]))
+        except ValueError:
+            raise FeedRefused("数据的生成时间（generated_at）格式不正确。") from None
+        if not EARLIEST <= moment.date() <= LATEST:
+            raise FeedRefused("数据的生成时间（generated_at）不合理。整批未导入，原有数据保持不变。")
+        moment = aware(moment)
+        # A time stamp from the future would make the data look current for ever.
+        if moment > timezone.now() + FUTURE_SLACK:
+            raise FeedRefused("数据的生成时间（generated_at）晚于当前时间。整批未导入，原有数据保持不变。")
+        return moment
 
     # --- the three methods an importer writes ----------------------------------------------------
 
@@ -165,7 +189,7 @@ def shift_text(value, delta):
         if len(text) == 10:
             return (datetime.combine(date.fromisoformat(text), time(12)) + delta).date().isoformat()
         moved = datetime.fromisoformat(text) + delta
-    except ValueError:
+    except (ValueError, OverflowError):
         return value  # left for `clean` to reject
     separator = "T" if "T" in text else " "
     timespec = "minutes" if len(text.split(separator, 1)[-1]) <= 5 else "seconds"
@@ -184,6 +208,8 @@ def aware(moment):
 
 def text(data, name, label, max_length, required=True):
     value = data.get(name)
+    if isinstance(value, (list, dict, bool)):
+        raise RowRejected(f"{label}应为文字。")
     value = "" if value is None else str(value).strip()
     if not value:
         if required:
@@ -222,7 +248,10 @@ def decimal(data, name, label, minimum=None, maximum=None, required=True, places
         raise RowRejected(f"{label}不是数字。") from None
     if not number.is_finite():
         raise RowRejected(f"{label}不是数字。")
-    return _within(number, label, minimum, maximum).quantize(Decimal(1).scaleb(-places))
+    try:
+        return _within(number, label, minimum, maximum).quantize(Decimal(1).scaleb(-places))
+    except InvalidOperation:
+        raise RowRejected(f"{label}数值过大。") from None
 
 
 def integer(data, name, label, minimum=None, maximum=None, required=True):
@@ -248,19 +277,32 @@ def _parsed(data, name, label, required, parse, form):
         raise RowRejected(f"{label}应为{form}。") from None
 
 
+def in_range(day, label):
+    """`day` when it lies between EARLIEST and LATEST, else the row is refused."""
+    if not EARLIEST <= day <= LATEST:
+        raise RowRejected(f"{label}不合理：应在 {EARLIEST.year} 年至 {LATEST.year} 年之间。")
+    return day
+
+
 def a_date(data, name, label, required=True):
-    return _parsed(data, name, label, required, date.fromisoformat, "“年-月-日”格式，如 2026-11-28")
+    value = _parsed(data, name, label, required, date.fromisoformat, "“年-月-日”格式，如 2026-11-28")
+    return None if value is None else in_range(value, label)
 
 
 def a_datetime(data, name, label, required=True):
-    def parse(value):
-        return aware(datetime.fromisoformat(value))
-
-    return _parsed(data, name, label, required, parse, "“年-月-日 时:分”格式，如 2026-11-28 08:00")
+    form = "“年-月-日 时:分”格式，如 2026-11-28 08:00"
+    value = _parsed(data, name, label, required, datetime.fromisoformat, form)
+    if value is None:
+        return None
+    in_range(value.date(), label)  # before anything converts it, which could overflow
+    return aware(value)
 
 
 def a_time(data, name, label, required=True):
-    return _parsed(data, name, label, required, time.fromisoformat, "“时:分”格式，如 06:30")
+    value = _parsed(data, name, label, required, time.fromisoformat, "“时:分”格式，如 06:30")
+    if value is not None and value.tzinfo is not None:
+        raise RowRejected(f"{label}应为“时:分”格式，如 06:30，不带时区（一律为北京时间）。")
+    return value
 
 
 def boolean(data, name, label):

@@ -17,6 +17,7 @@ from convenience.importers.base import Importer, RowRejected, a_time, boolean, d
 from convenience.models.feeds import FeedKey
 
 MAX_STOPS = 200
+CHUNK = 500  # rows per query
 NO_NUMBER_SORT_KEY = 9999
 
 
@@ -79,14 +80,18 @@ class BusImporter(Importer):
         return cleaned["number"]
 
     def apply(self, accepted, complete):
+        """In a number of queries that does not grow with the feed (rows in chunks of CHUNK)."""
         from convenience.models.bus import BusRoute, BusRouteStop, BusStop
 
-        names = {name for record in accepted for name in record["stops"]}
-        stop_ids = dict(BusStop.objects.filter(name__in=names).values_list("name", "pk"))
-        missing = sorted(names - stop_ids.keys())
+        names = sorted({name for record in accepted for name in record["stops"]})
+        stop_ids = {}
+        for chunk in chunks(names):
+            stop_ids.update(BusStop.objects.filter(name__in=chunk).values_list("name", "pk"))
+        missing = [name for name in names if name not in stop_ids]
         if missing:
-            BusStop.objects.bulk_create([BusStop(name=name) for name in missing])
-            stop_ids.update(BusStop.objects.filter(name__in=missing).values_list("name", "pk"))
+            BusStop.objects.bulk_create([BusStop(name=name) for name in missing], batch_size=CHUNK)
+            for chunk in chunks(missing):
+                stop_ids.update(BusStop.objects.filter(name__in=chunk).values_list("name", "pk"))
 
         existing = {route.number: route for route in BusRoute.objects.all()}
         current_stops = {}
@@ -95,30 +100,45 @@ class BusImporter(Importer):
         ):
             current_stops.setdefault(route_id, []).append(stop_id)
 
-        fields = ("name", "first_bus", "last_bus", "interval_minutes", "fare", "loop", "operator")
-        changed_routes, new_links = [], []
+        fields = ("name", "first_bus", "last_bus", "interval_minutes", "fare", "loop", "operator", "sort_key")
+        new_routes, changed = [], []
         for record in accepted:
-            route = existing.get(record["number"])
-            values = {name: record[name] for name in fields}
+            values = {name: record[name] for name in fields if name != "sort_key"}
             values["sort_key"] = sort_key(record["number"])
+            route = existing.get(record["number"])
             if route is None:
-                route = BusRoute.objects.create(number=record["number"], **values)
+                new_routes.append(BusRoute(number=record["number"], **values))
             elif any(getattr(route, name) != value for name, value in values.items()):
                 for name, value in values.items():
                     setattr(route, name, value)
-                route.save()
+                changed.append(route)
+        BusRoute.objects.bulk_create(new_routes, batch_size=CHUNK)
+        BusRoute.objects.bulk_update(changed, fields, batch_size=CHUNK)
+        route_ids = dict(BusRoute.objects.values_list("number", "pk"))
+
+        relinked, new_links = [], []
+        for record in accepted:
+            route_id = route_ids[record["number"]]
             sequence = [stop_ids[name] for name in record["stops"]]
-            if current_stops.get(route.pk) != sequence:
-                changed_routes.append(route.pk)
+            if current_stops.get(route_id) != sequence:
+                relinked.append(route_id)
                 new_links += [
-                    BusRouteStop(route=route, stop_id=stop, position=position)
+                    BusRouteStop(route_id=route_id, stop_id=stop, position=position)
                     for position, stop in enumerate(sequence, 1)
                 ]
-        if changed_routes:
-            BusRouteStop.objects.filter(route_id__in=changed_routes).delete()
-            BusRouteStop.objects.bulk_create(new_links)
+        for chunk in chunks(relinked):
+            BusRouteStop.objects.filter(route_id__in=chunk).delete()
+        BusRouteStop.objects.bulk_create(new_links, batch_size=CHUNK)
 
         if complete:
             kept = {record["number"] for record in accepted}
-            BusRoute.objects.exclude(number__in=kept).delete()
+            for chunk in chunks([route.pk for number, route in existing.items() if number not in kept]):
+                BusRoute.objects.filter(pk__in=chunk).delete()
             BusStop.objects.filter(route_stops__isnull=True).delete()
+
+
+def chunks(items, size=None):
+    """`items` in lists of at most `size` (default CHUNK): SQLite takes at most 999 parameters."""
+    size = size or CHUNK
+    items = list(items)
+    return [items[start : start + size] for start in range(0, len(items), size)]

@@ -26,6 +26,7 @@ from convenience.importers.base import (
     RowRejected,
     choice,
     decimal,
+    in_range,
     text,
 )
 from convenience.models.feeds import FeedKey
@@ -37,7 +38,8 @@ from home.masking import mask_identifier, mask_name
 STATUSES = {label: value for value, label in FundAccount.Status.choices}
 LOAN_STATUSES = {label: value for value, label in FundAccount.LoanStatus.choices}
 ACCOUNT_NO = re.compile(r"^\d{6,20}$")
-MONTH = re.compile(r"^(\d{4})-(\d{2})$")
+MONTH = re.compile(r"^(\d{4})-(\d{2})$", re.ASCII)
+ITERATIONS = re.compile(r"[0-9]{1,9}")  # ASCII digits only: int() takes "١٠٠" too
 PLAIN_PASSWORD_FIELDS = ("password", "query_password", "plain_password")
 PLAIN_PASSWORD_REASON = (
     "记录含明文查询密码：不接受明文密码，请由公积金中心提供 PBKDF2 哈希（password_hash）。"
@@ -47,6 +49,7 @@ PASSWORD_HASHER = PBKDF2PasswordHasher()
 MIN_ITERATIONS = 100_000
 MAX_ITERATIONS = 10_000_000  # a hash that takes seconds to check would make the page a DoS target
 MAX_DEPOSITS = 600  # fifty years of monthly deposits
+CHUNK = 500  # rows per query
 
 
 def month_of(value, label):
@@ -54,7 +57,7 @@ def month_of(value, label):
     match = MONTH.match(str(value or "").strip())
     if not match or not 1 <= int(match.group(2)) <= 12 or int(match.group(1)) < 1950:
         raise RowRejected(f"{label}应为“年-月”格式，如 2026-11。")
-    return date(int(match.group(1)), int(match.group(2)), 1)
+    return in_range(date(int(match.group(1)), int(match.group(2)), 1), label)
 
 
 def add_months(value, months):
@@ -94,11 +97,13 @@ def password_hash(data):
     value = str(data.get("password_hash") or "").strip()
     if not value:
         raise RowRejected("缺少查询密码哈希（password_hash）。")
+    if len(value) > FundAccount._meta.get_field("password_hash").max_length:
+        raise RowRejected("查询密码哈希过长。")
     parts = value.split("$")
     if (
         len(parts) != 4
         or parts[0] != PASSWORD_HASHER.algorithm
-        or not parts[1].isdigit()
+        or not ITERATIONS.fullmatch(parts[1])
         or not parts[2]
         or not parts[3]
         or "$" in parts[2]
@@ -109,8 +114,6 @@ def password_hash(data):
         raise RowRejected(f"查询密码哈希的迭代次数低于 {MIN_ITERATIONS}，不安全，未导入。")
     if iterations > MAX_ITERATIONS:
         raise RowRejected(f"查询密码哈希的迭代次数高于 {MAX_ITERATIONS}，会拖慢查询，未导入。")
-    if len(value) > FundAccount._meta.get_field("password_hash").max_length:
-        raise RowRejected("查询密码哈希过长。")
     return value
 
 
@@ -220,7 +223,7 @@ class FundImporter(Importer):
         active = status in (FundAccount.LoanStatus.REPAYING, FundAccount.LoanStatus.OVERDUE)
         end = str(loan.get("end_date") or "").strip()
         try:
-            loan_end = date.fromisoformat(end) if end else None
+            loan_end = in_range(date.fromisoformat(end), "贷款到期日") if end else None
         except ValueError:
             raise RowRejected("贷款到期日应为“年-月-日”格式，如 2041-06-20。") from None
         if active and loan_end is None:
@@ -240,30 +243,30 @@ class FundImporter(Importer):
         return cleaned["id_hash"]
 
     def apply(self, accepted, complete):
+        """Accounts are upserted by their ID hash (a row per 500 accounts, not per account: a
+        bulk update of thousands of accounts takes SQLite many seconds); their deposits replaced."""
         updated_at = self.declared or timezone.now()
-        fields = [name for name in accepted[0] if name not in ("id_hash", "deposits")] + ["updated_at"]
-        existing = {}
+        fields = [name for name in accepted[0] if name not in ("id_hash", "deposits")]
+        FundAccount.objects.bulk_create(
+            [
+                FundAccount(
+                    id_hash=record["id_hash"], updated_at=updated_at, **{n: record[n] for n in fields}
+                )
+                for record in accepted
+            ],
+            batch_size=CHUNK,
+            update_conflicts=True,
+            unique_fields=["id_hash"],
+            update_fields=[*fields, "updated_at"],
+        )
         hashes = [record["id_hash"] for record in accepted]
-        for start in range(0, len(hashes), 500):
-            for account in FundAccount.objects.filter(id_hash__in=hashes[start : start + 500]):
-                existing[account.id_hash] = account
-        new, changed = [], []
-        for record in accepted:
-            values = {name: record[name] for name in fields if name != "updated_at"}
-            account = existing.get(record["id_hash"])
-            if account is None:
-                new.append(FundAccount(id_hash=record["id_hash"], updated_at=updated_at, **values))
-            else:
-                for name, value in values.items():
-                    setattr(account, name, value)
-                account.updated_at = updated_at
-                changed.append(account)
-        FundAccount.objects.bulk_create(new, batch_size=500)
-        FundAccount.objects.bulk_update(changed, fields, batch_size=500)
-        ids = dict(FundAccount.objects.filter(id_hash__in=hashes).values_list("id_hash", "pk"))
+        ids = {}
+        for start in range(0, len(hashes), CHUNK):
+            chunk = hashes[start : start + CHUNK]
+            ids.update(FundAccount.objects.filter(id_hash__in=chunk).values_list("id_hash", "pk"))
         account_ids = list(ids.values())
-        for start in range(0, len(account_ids), 500):
-            FundDeposit.objects.filter(account_id__in=account_ids[start : start + 500]).delete()
+        for start in range(0, len(account_ids), CHUNK):
+            FundDeposit.objects.filter(account_id__in=account_ids[start : start + CHUNK]).delete()
         FundDeposit.objects.bulk_create(
             [
                 FundDeposit(account_id=ids[record["id_hash"]], **deposit)

@@ -30,7 +30,7 @@ from convenience.importers.base import (
     shift_text,
     text,
 )
-from convenience.models.feeds import FeedKey
+from convenience.models.feeds import Feed, FeedKey
 from convenience.models.hydro import HydroReading, HydroStation
 
 KINDS = {"水库": HydroStation.Kind.RESERVOIR, "河道": HydroStation.Kind.RIVER}
@@ -235,5 +235,7 @@ class HydroImporter(Importer):
         times = [row["at"] for row in accepted if row["list"] == READING]
         if times:
             return max(times)
-        # Only stations changed: the data is as old as the newest reading already stored.
-        return HydroReading.objects.aggregate(latest=Max("at"))["latest"]
+        # Only stations changed: the data is as old as the newest reading already stored, or, when
+        # the readings were removed, as the feed said before (None would not compare with it).
+        latest = HydroReading.objects.aggregate(latest=Max("at"))["latest"]
+        return latest or Feed.objects.filter(key=self.key).values_list("data_as_of", flat=True).first()

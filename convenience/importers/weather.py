@@ -103,8 +103,6 @@ class WeatherImporter(Importer):
         declared = super().declared_time(payload)
         if declared is None:
             raise FeedRefused("缺少数据生成时间（generated_at）。整批未导入，原有数据保持不变。")
-        if declared > timezone.now() + timedelta(hours=1):
-            raise FeedRefused("数据生成时间（generated_at）晚于当前时间。整批未导入，原有数据保持不变。")
         self.generated_at = declared
         return declared
 
@@ -185,19 +183,25 @@ class WeatherImporter(Importer):
                     "issued_at",
                 ],
             )
-        for row in warnings:
-            WeatherWarning.objects.update_or_create(
-                warning_id=row["warning_id"],
-                defaults={
-                    "place": row["place"],
-                    "kind": row["warning_kind"],
-                    "level": row["level"],
-                    "issued_at": row["issued_at"],
-                    "expires_at": row["expires_at"],
-                    "text": row["text"],
-                    "guidance": row["guidance"],
-                },
-            )
+        WeatherWarning.objects.bulk_create(
+            [
+                WeatherWarning(
+                    warning_id=row["warning_id"],
+                    place=row["place"],
+                    kind=row["warning_kind"],
+                    level=row["level"],
+                    issued_at=row["issued_at"],
+                    expires_at=row["expires_at"],
+                    text=row["text"],
+                    guidance=row["guidance"],
+                )
+                for row in warnings
+            ],
+            batch_size=500,
+            update_conflicts=True,
+            unique_fields=["warning_id"],
+            update_fields=["place", "kind", "level", "issued_at", "expires_at", "text", "guidance"],
+        )
         if complete:
             now = timezone.now()
             in_force(now).exclude(warning_id__in=[row["warning_id"] for row in warnings]).update(

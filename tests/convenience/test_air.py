@@ -332,3 +332,51 @@ def test_query_count_does_not_grow_with_the_data(client, django_assert_max_num_q
     assert len(large.captured_queries) == len(small.captured_queries)
     with django_assert_max_num_queries(22):
         page_get(client, at, data={"station": AirStation.objects.last().pk})
+
+
+# --- review: hostile values ------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("moment", ["0001-01-01 00:00", "0001-01-01T00:00:00+14:00", "1899-12-31 08:00"])
+def test_a_reading_time_out_of_range_is_one_refused_row(moment):
+    hour = current_hour() - timedelta(hours=1)
+    content = "\n".join(
+        [
+            HEADER,
+            line(*STATIONS[0], hour),
+            line(*STATIONS[1], hour),
+            f"{STATIONS[2][0]},{STATIONS[2][1]},{moment},20,40,60,25,8,0.6",
+        ]
+    )
+    run = upload(content + "\n")
+    assert run.status == S.PARTIAL, run.message
+    assert "监测时间" in rejected_reasons(run)["第 4 行"]
+    assert AirReading.objects.count() == 2
+
+
+def test_a_reading_on_the_hour_elsewhere_but_not_in_beijing_is_refused():
+    hour = timezone.localtime(current_hour() - timedelta(hours=3))
+    other = (hour - timedelta(hours=2, minutes=30)).astimezone(timezone.get_fixed_timezone(5 * 60 + 30))
+    assert other.minute == 0
+    content = "\n".join(
+        [
+            HEADER,
+            line(*STATIONS[0], hour),
+            line(*STATIONS[1], hour),
+            f"{STATIONS[2][0]},{STATIONS[2][1]},{other.isoformat()},20,40,60,25,8,0.6",
+        ]
+    )
+    run = upload(content + "\n")
+    assert run.status == S.PARTIAL, run.message
+    assert "整点" in rejected_reasons(run)["第 4 行"]
+
+
+def test_new_stations_are_created_in_a_fixed_number_of_queries():
+    def queries(count, prefix):
+        stations = [(f"{prefix}监测点{n}", f"37028{n:04d}") for n in range(count)]
+        with CaptureQueriesContext(connection) as captured:
+            assert upload(series(hours=1, stations=stations)).status == S.APPLIED
+        return len(captured)
+
+    queries(1, "丙")  # the feed's row exists from now on
+    assert queries(2, "甲") == queries(30, "乙")

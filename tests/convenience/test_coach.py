@@ -233,3 +233,22 @@ def test_query_counts_do_not_grow_with_the_timetable(client, page):
     assert CoachTrip.objects.count() == SAMPLE_ROWS + 400
     big = [count_queries(client, page, params) for params in cases]
     assert big == small and max(small) <= 20, small
+
+
+# --- review: hostile values ------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("departure", ["06:00+08:00", "23:59:59.999999-12:00", "0000-01"])
+def test_a_departure_with_a_time_zone_is_one_refused_row(departure):
+    run = run_import(
+        "coach",
+        content=csv(
+            "即墨城区,鳌山卫,06:30,即墨汽车站,,9,45,",
+            "即墨城区,温泉,07:30,即墨汽车站,,7,30,",
+            f"即墨城区,蓝村,{departure},即墨汽车站,,7,30,",
+        ),
+        source=ImportRun.Source.UPLOAD,
+    )
+    assert run.status == S.PARTIAL, run.message
+    assert "发车时间" in rejected_reasons(run)["第 4 行"]
+    assert CoachTrip.objects.count() == 2

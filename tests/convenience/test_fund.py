@@ -18,7 +18,7 @@ from convenience.importers import sample_feed
 from convenience.models import Feed, ImportRun
 from convenience.models.feeds import LookupAttempt
 from convenience.models.fund import FundAccount, FundDeposit
-from convenience.services import SAMPLE_FEED_DATE, import_sample, run_import
+from convenience.services import import_sample, run_import
 from home.identifiers import resident_id_check_digit
 from tests.convenience import personal_helpers as helpers
 from tests.convenience.personal_helpers import assert_private, html, rejected_reasons
@@ -137,13 +137,14 @@ def test_no_plain_id_name_or_password_is_stored_anywhere(group, feed_server, set
 
 
 def test_the_demo_moves_months_by_whole_months(group):
-    run = import_sample("fund", shift_to=SAMPLE_FEED_DATE + timedelta(days=64))  # 2027-01-31
-    assert run.status == S.APPLIED
+    # To the last day of a January, 22 months back (an extract from the future is refused).
+    run = import_sample("fund", shift_to=date(2025, 1, 31))
+    assert run.status == S.APPLIED, run.message
     wang = account(WANG)
-    assert wang.paid_up_to == date(2027, 1, 1)
-    assert wang.deposits.first().month == date(2027, 1, 1) and wang.deposits.last().month == date(2025, 11, 1)
-    assert wang.loan_end == date(2044, 7, 20)
-    assert account(LIU).deposits.filter(kind="补缴").get().month == date(2026, 5, 1)
+    assert wang.paid_up_to == date(2025, 1, 1)
+    assert wang.deposits.first().month == date(2025, 1, 1) and wang.deposits.last().month == date(2023, 11, 1)
+    assert wang.loan_end == date(2042, 7, 20)
+    assert account(LIU).deposits.filter(kind="补缴").get().month == date(2024, 5, 1)
 
 
 def test_the_sample_is_current_when_loaded_for_the_demo(loaded):
@@ -263,8 +264,11 @@ def test_a_silent_feed_is_said_to_be_so(page, loaded, client):
 
 def test_nothing_comes_from_the_query_string(page, loaded, client):
     response = get(client, page, {"id_number": WANG, "password": PASSWORD})
+    assert response.status_code == 302 and response["Location"] == helpers.path(page)  # query dropped
+    assert_private(response)
+    response = client.get(response["Location"], HTTP_HOST=page.get_site().hostname)
     text = html(response)
-    assert response.status_code == 200 and f'value="{WANG}"' not in text and "账户余额" not in text
+    assert response.status_code == 200 and WANG not in text and "账户余额" not in text
     assert not LookupAttempt.objects.exists()
 
 
@@ -366,3 +370,41 @@ def test_results_are_never_indexed_by_the_site_search(page, loaded, client):
     post(client, page, id_number=WANG, password=PASSWORD)
     shown = ("王**", "86432.18", "86,432.18", "即墨市人民医院", "370282********0263")
     helpers.assert_kept_out_of_site_search(page, [FundAccount, FundDeposit], account(WANG), shown)
+
+
+# --- review: hostile values ------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    "value",
+    [
+        "pbkdf2_sha256$²$salt$hash",
+        "pbkdf2_sha256$١٠٠٠٠٠$salt$hash",
+        "pbkdf2_sha256$" + "9" * 5000 + "$salt$hash",
+    ],
+)
+def test_a_password_hash_with_odd_digits_is_one_refused_row(value):
+    run = upload(feed(record(person_id(sequence=1)), record(person_id(sequence=2), password_hash=value)))
+    assert run.status == S.PARTIAL, run.message
+    assert "密码哈希" in rejected_reasons(run)["第 2 条"]
+    assert FundAccount.objects.count() == 1
+
+
+@pytest.mark.parametrize("end", ["0001-01-01", "1899-12-31", "9999-12-31"])
+def test_a_loan_end_out_of_range_is_one_refused_row(end):
+    loan = {"status": "正常还款", "balance": "100000.00", "monthly_repayment": "900.00", "end_date": end}
+    run = upload(feed(record(person_id(sequence=1)), record(person_id(sequence=2), loan=loan)))
+    assert run.status == S.PARTIAL, run.message
+    assert "贷款到期日" in rejected_reasons(run)["第 2 条"]
+    assert FundAccount.objects.count() == 1
+
+
+@pytest.mark.parametrize(
+    "generated", ["0001-01-01T00:00:00", "9999-12-31T23:59:00", "future", "1899-12-31T08:00:00+08:00"]
+)
+def test_a_generated_at_out_of_range_refuses_the_batch(generated):
+    if generated == "future":
+        generated = (timezone.now() + timedelta(days=2)).isoformat()
+    run = upload(feed(record(), generated_at=generated))
+    assert run.status == S.REFUSED and "生成时间" in run.message, run.message
+    assert not FundAccount.objects.exists()

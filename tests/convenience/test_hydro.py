@@ -458,3 +458,37 @@ def test_the_query_count_does_not_grow_with_stations_or_readings(
         body = text(page_get(client, page, f"station/{busy.pk}/"))
     assert body.count('<th scope="row"><time') == 56
     assert small_index <= 25
+
+
+# --- review: hostile values ------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("moment", ["0001-01-01 00:00", "0001-01-01T00:00:00+14:00", "1899-12-31 08:00"])
+def test_a_reading_time_out_of_range_is_one_refused_row(moment):
+    document = {
+        "stations": [station("墨水河·即墨站")],
+        "readings": [
+            reading("墨水河·即墨站", local_hour(-2), "4.90"),
+            reading("墨水河·即墨站", local_hour(-1), "4.95"),
+            reading("墨水河·即墨站", moment, "5.00"),
+        ],
+    }
+    run = upload(document)
+    assert run.status == S.PARTIAL, run.message
+    assert "时间" in rejected_reasons(run)["水位第 3 条"]
+    assert HydroReading.objects.count() == 2
+
+
+def test_a_station_list_alone_after_the_readings_were_removed_is_applied():
+    first = upload(
+        {
+            "stations": [station("墨水河·即墨站")],
+            "readings": [reading("墨水河·即墨站", local_hour(-1), "4.90")],
+        }
+    )
+    assert first.status == S.APPLIED, first.message
+    HydroReading.objects.all().delete()  # an administrator cleared the readings
+    run = upload({"stations": [station("墨水河·即墨站", warning="6.60")], "readings": []})
+    assert run.status == S.APPLIED, run.message
+    assert HydroStation.objects.get().warning_level == Decimal("6.60")
+    assert Feed.objects.get(key="hydro").data_as_of == first.data_as_of

@@ -387,3 +387,19 @@ def test_the_query_count_does_not_grow_with_items_markets_or_days(
         body = text(page_get(client, page, f"item/{item.pk}/"))
     assert body.count('<th scope="row"><time') == 30
     assert small_index <= 25
+
+
+# --- review: hostile values ------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("day", ["0001-01-01", "1899-12-31"])
+def test_a_date_out_of_range_is_one_refused_row(day):
+    run = upload(
+        csv(
+            f"{days_ago(0)},鹤山路农贸市场,大白菜,蔬菜,元/斤,0.95",
+            f"{day},鹤山路农贸市场,萝卜,蔬菜,元/斤,1.05",
+        )
+    )
+    assert run.status == S.PARTIAL, run.message
+    assert "日期" in rejected_reasons(run)["第 3 行"]
+    assert PriceRecord.objects.count() == 1

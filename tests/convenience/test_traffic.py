@@ -282,3 +282,14 @@ def test_results_are_never_indexed_by_the_site_search(page, loaded, client):
     post(client, page, plate=PLATE, vin_tail=TAIL)
     shown = ("鲁B·***M9", RED, "烟青路与鹤山路交叉口")
     helpers.assert_kept_out_of_site_search(page, [TrafficViolation], TrafficViolation.objects.first(), shown)
+
+
+# --- review: hostile values ------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("moment", ["0001-01-01 00:00", "0001-01-01T00:00:00+14:00", "1850-06-01 08:00"])
+def test_a_violation_time_out_of_range_is_one_refused_row(moment):
+    run = upload(csv(row(1), row(2), row(3, at=moment)))
+    assert run.status == S.PARTIAL, run.message
+    assert "违法时间" in rejected_reasons(run)["第 4 行"]
+    assert TrafficViolation.objects.count() == 2

@@ -425,3 +425,41 @@ def test_optional_warning_fields_and_odd_items():
     assert rejected_reasons(run)["forecasts 第 9 条"] == "缺少地点。"
     cold = WeatherWarning.objects.get(warning_id="W-1")
     assert (cold.expires_at, cold.guidance) == (None, "")
+
+
+# --- review: hostile values ------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    "field, value",
+    [
+        ("issued_at", "0001-01-01T00:00:00+14:00"),
+        ("issued_at", "0001-01-01"),
+        ("expires_at", "9999-12-31T23:59:00-12:00"),
+        ("expires_at", "9999-12-31 23:59"),
+    ],
+)
+def test_a_warning_time_out_of_range_is_one_refused_row(field, value):
+    run = upload(document(week(), [warning("W1"), warning("W2", **{field: value})]))
+    assert run.status == S.PARTIAL, run.message
+    assert "时间" in rejected_reasons(run)["warnings 第 2 条"]
+    assert list(WeatherWarning.objects.values_list("warning_id", flat=True)) == ["W1"]
+
+
+@pytest.mark.parametrize("generated", ["0001-01-01T00:00:00", "1899-12-31T08:00:00+08:00"])
+def test_a_generated_at_out_of_range_refuses_the_batch(generated):
+    run = upload({**document(week()), "generated_at": generated})
+    assert run.status == S.REFUSED and "生成时间" in run.message
+    assert not WeatherForecast.objects.exists()
+
+
+def test_warnings_are_written_in_a_fixed_number_of_queries():
+    def queries(count):
+        WeatherWarning.objects.all().delete()
+        warnings = [warning(f"{count}-{n}") for n in range(count)]
+        with CaptureQueriesContext(connection) as captured:
+            assert upload(document(week(), warnings)).status == S.APPLIED
+        return len(captured)
+
+    queries(1)  # the feed's row exists from now on
+    assert queries(2) == queries(30)
