@@ -15,6 +15,7 @@
 import re
 import unicodedata
 
+from django.http import HttpResponseRedirect
 from django.utils.cache import add_never_cache_headers
 from django.utils.crypto import salted_hmac
 
@@ -220,8 +221,13 @@ def read_form(request, feed, form_class, render):
     """The steps every personal lookup starts with. Returns `(form, None)` for a POST from an
     address with lookups left whose form is valid; otherwise `(None, response)`: the empty form for
     any other method (nothing is read from the query string), the 429 page of `refuse_address`, or
-    the form with its errors (status 400). `render` is the lookup's `renderer`."""
+    the form with its errors (status 400). `render` is the lookup's `renderer`. A GET with a query
+    string is sent on to the bare address (see below)."""
     if request.method != "POST":
+        if request.META.get("QUERY_STRING"):
+            # Nothing is read from the query string, and nothing of it is kept: an ID number or a
+            # plate typed into the address goes no further (the page's links, its requests' Referer).
+            return None, no_store(HttpResponseRedirect(request.path))
         return None, render(form_class())
     refused = refuse_address(request, feed)
     if refused is not None:

@@ -41,7 +41,7 @@ def index(page, request):
 
     raw = request.GET.get("station")
     chosen = measured[0] if measured else None
-    if raw is not None and raw.strip():
+    if raw is not None and raw.strip() and measured:  # with no data at all, the page says so (200)
         chosen = next((station for station in measured if str(station.pk) == raw.strip()), None)
         if chosen is None:
             context["error"] = "没有这个监测点，请从列表中选择。"

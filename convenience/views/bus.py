@@ -106,6 +106,16 @@ def index(page, request):
         "route_count": len(network),
         "stop_count": len(network.stop_names),
     }
+    if not len(network):
+        # No routes imported yet: nothing to search or plan on. Whatever was asked, the page says
+        # there is no data (200), keeping what was typed.
+        context.update(
+            q=_param(request, "q")[0],
+            origin_text=_param(request, "from")[0],
+            destination_text=_param(request, "to")[0],
+            no_network=any(name in request.GET for name in ("q", "from", "to")),
+        )
+        return page.render_lookup(request, "convenience/bus.html", context)
 
     # --- stop search -------------------------------------------------------------------------
     query, error = _param(request, "q")

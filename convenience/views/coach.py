@@ -25,6 +25,8 @@ def index(page, request):
     origins, destinations = _places(pairs, 0), _places(pairs, 1)
     origin, origin_error = _choice(request, "origin", origins, "始发地")
     destination, destination_error = _choice(request, "destination", destinations, "目的地")
+    if not pairs:  # no timetable at all: the page says so (200), whatever was asked for
+        origin, destination, origin_error, destination_error = "", "", None, None
     context = {
         "origins": origins,
         "destinations": destinations,

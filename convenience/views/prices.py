@@ -52,7 +52,7 @@ def index(page, request):
     categories = sorted({item.category for item in items}, key=_category_order)
     category = request.GET.get("category", "").strip()
     context = {"categories": categories, "category": category}
-    if category and category not in categories:
+    if category and categories and category not in categories:  # no data at all: "暂无", 200
         context.update(
             category="",
             category_error=f"没有“{category[:20]}”这一类别，请从列表中选择。",

@@ -40,8 +40,8 @@ def index(page, request):
         WeatherForecast.objects.order_by("place").values_list("place", flat=True).distinct()
     )
     raw = request.GET.get("place")
-    place = DEFAULT_PLACE if raw is None or not raw.strip() else raw.strip()
-    if place not in places and not (place == DEFAULT_PLACE and not places):
+    place = DEFAULT_PLACE if raw is None or not raw.strip() or not places else raw.strip()
+    if places and place not in places:
         shown = place.replace("\x00", "")[:MAX_PLACE_ECHO]
         error = f"没有“{shown}”的天气预报，请从列表中选择城区或镇街。"
         context = {"places": places, "place": "", "error": error, "warnings": warnings_in_force()}

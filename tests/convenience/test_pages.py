@@ -121,7 +121,9 @@ def test_no_input_makes_any_lookup_fail_with_a_server_error(client, group, key):
     base = page.relative_url(page.get_site())
     for query in JUNK_QUERIES:
         response = client.get(base, query, HTTP_HOST=host("www"))
-        assert response.status_code in (200, 400), (key, query, response.status_code)
+        # The personal lookups read nothing from a query string and send it on to the bare address.
+        expected = (302,) if key in ("fund", "traffic") else (200, 400)
+        assert response.status_code in expected, (key, query, response.status_code)
     for data in ({}, {"id_number": "x" * 5000, "password": "", "plate": "鲁", "vin_tail": "<>"}):
         response = client.post(base, data, HTTP_HOST=host("www"))
         assert response.status_code < 500, (key, data, response.status_code)
