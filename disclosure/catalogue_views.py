@@ -18,10 +18,12 @@ from django.core.paginator import Paginator
 from django.db.models import Count, Prefetch, Q
 from django.http import FileResponse, Http404
 from django.utils.cache import add_never_cache_headers
-from wagtail.contrib.routable_page.models import RoutablePageMixin, path
+from wagtail.contrib.routable_page.models import path
 
 from home import ratelimit, signed_links
 from home.dates import cn_date
+from home.public_forms import TOKEN, add_workflow_errors
+from home.public_routes import PublicRoutesMixin
 
 HOUR, DAY = 3600, 24 * 3600
 # Every POST of the request form counts here first, so a robot cannot make the server check
@@ -52,15 +54,6 @@ FACETS = (
 FILTER_KEYS = ("unit", "theme", "genre", "year", "validity", "q")
 
 
-def _add_errors(form, error):
-    """Put a workflow ValidationError on the form: on its field where the form has one."""
-    if hasattr(error, "error_dict"):
-        for field, errors in error.error_dict.items():
-            form.add_error(field if field in form.fields else None, errors)
-    else:
-        form.add_error(None, error)
-
-
 def _message(error):
     return " ".join(error.messages)
 
@@ -81,7 +74,7 @@ def _is_document_value(value):
     return isinstance(value, dict) and isinstance(value.get("r"), int)
 
 
-class CatalogueRoutes(RoutablePageMixin):
+class CatalogueRoutes(PublicRoutesMixin):
     """Routes of DisclosureCataloguePage; the page model keeps only configuration."""
 
     # --- shared ------------------------------------------------------------------------------
@@ -107,24 +100,13 @@ class CatalogueRoutes(RoutablePageMixin):
             )
         return self._guide_page
 
-    def catalogue_url(self, request, name, *args):
-        base = self.get_url(request) or self.url or "/"
-        return base + self.reverse_subpage(name, args=args)
-
     def get_context(self, request, *args, **kwargs):
         context = super().get_context(request, *args, **kwargs)
-        context["catalogue_urls"] = {name: self.catalogue_url(request, name) for name in ROUTE_NAMES}
+        context["catalogue_urls"] = {name: self.subpage_url(request, name) for name in ROUTE_NAMES}
         context["catalogue_unit"] = self.catalogue_unit()
         guide = self.guide_page()
         context["guide_url"] = guide.get_url(request) if guide else ""
         return context
-
-    def _render(self, request, template, context=None, status=200, private=False):
-        response = self.render(request, template=template, context_overrides=context or {})
-        response.status_code = status
-        if private:
-            add_never_cache_headers(response)
-        return response
 
     # --- 公开目录 -------------------------------------------------------------------------------
 
@@ -267,7 +249,7 @@ class CatalogueRoutes(RoutablePageMixin):
         units = self._units()
         filters = self._parse_filters(request.GET, units)
         documents = self.catalogue_documents()
-        index_url = self.catalogue_url(request, "index")
+        index_url = self.subpage_url(request, "index")
         facets = self._facets(documents, filters, units, index_url)
         results = (
             self._apply(documents, filters, units)
@@ -417,7 +399,7 @@ class CatalogueRoutes(RoutablePageMixin):
 
     def _file_request(self, request):
         from disclosure import workflow
-        from disclosure.forms import TOKEN, DisclosureRequestForm
+        from disclosure.forms import DisclosureRequestForm
         from disclosure.models import DisclosureRequest
 
         ip = ratelimit.client_ip(request)
@@ -463,7 +445,7 @@ class CatalogueRoutes(RoutablePageMixin):
         except workflow.DuplicateSubmission as duplicate:
             return self._duplicate(request, duplicate.request)
         except ValidationError as error:
-            _add_errors(form, error)
+            add_workflow_errors(form, error)
             form.refresh_captcha()
             return self._request_page(request, form, status=400)
         return self._render(
@@ -505,7 +487,7 @@ class CatalogueRoutes(RoutablePageMixin):
         except workflow.TransitionError as error:
             return self._status_page(request, application, credentials, status=409, error=_message(error))
         except ValidationError as error:
-            _add_errors(form, error)
+            add_workflow_errors(form, error)
             return self._status_page(request, application, credentials, clarify_form=form, status=400)
         application = self._reload(application)
         notice = (
@@ -611,7 +593,7 @@ class CatalogueRoutes(RoutablePageMixin):
         ]
         document_url = ""
         if application.state == S.ANSWERED and application.answer_document:
-            document_url = self.catalogue_url(request, "answer_document", answer_document_token(application))
+            document_url = self.subpage_url(request, "answer_document", answer_document_token(application))
         return self._render(
             request,
             "disclosure/request_status.html",

@@ -8,13 +8,20 @@ remains the authority and its ValidationErrors are put back on these fields by t
 import re
 
 from django import forms
-from django.core.exceptions import ValidationError
 
 from disclosure.models import DisclosureRequest
-from forms.forms import LANDLINE, MOBILE, TOKEN, PlainTextField, normalise_phone
 from home import identifiers
 from home.captcha import CaptchaFormMixin
 from home.models import Organisation
+from home.public_forms import (
+    CredentialsFormMixin,
+    SubmissionFormMixin,
+    code_input,
+    email_field,
+    phone_field,
+    text_field,
+    token_field,
+)
 
 R = DisclosureRequest
 PERSON = R.ApplicantKind.PERSON
@@ -38,24 +45,6 @@ def uscc_error(value):
     return None
 
 
-def _text(label, max_length, min_length=None, required=True, multiline=False, **kwargs):
-    messages = {
-        "required": f"请填写{label}。",
-        "max_length": f"{label}不能超过 {max_length} 个字（现有 %(show_value)d 个字）。",
-    }
-    if min_length:
-        messages["min_length"] = f"{label}不能少于 {min_length} 个字（现有 %(show_value)d 个字）。"
-    return PlainTextField(
-        label=label,
-        max_length=max_length,
-        min_length=min_length,
-        required=required,
-        multiline=multiline,
-        error_messages=messages,
-        **kwargs,
-    )
-
-
 def _choice(label, choices, required=True, **kwargs):
     return forms.ChoiceField(
         label=label,
@@ -67,7 +56,7 @@ def _choice(label, choices, required=True, **kwargs):
     )
 
 
-class DisclosureRequestForm(CaptchaFormMixin, forms.Form):
+class DisclosureRequestForm(SubmissionFormMixin, CaptchaFormMixin, forms.Form):
     """政府信息公开申请表. `pick_unit`: the applicant chooses the agency (the portal's catalogue)."""
 
     organisation = forms.ModelChoiceField(
@@ -81,7 +70,7 @@ class DisclosureRequestForm(CaptchaFormMixin, forms.Form):
     organisation_kind = _choice(
         "组织类型", ORGANISATION_KINDS, required=False, help_text="申请人为法人或其他组织时选择。"
     )
-    name = _text(
+    name = text_field(
         "姓名/名称",
         100,
         help_text="自然人填写姓名；法人或其他组织填写单位全称。",
@@ -92,40 +81,25 @@ class DisclosureRequestForm(CaptchaFormMixin, forms.Form):
         max_length=30,
         help_text="自然人填写 18 位居民身份证号码；法人或其他组织填写 18 位统一社会信用代码。",
         error_messages={"required": "请填写身份证号码或统一社会信用代码。", "max_length": "证件号码过长。"},
-        widget=forms.TextInput(
-            attrs={"autocomplete": "off", "autocapitalize": "characters", "spellcheck": "false"}
-        ),
+        widget=code_input(),
     )
-    contact_name = _text(
+    contact_name = text_field(
         "联系人",
         30,
         required=False,
         help_text="法人或其他组织申请时必填。",
         widget=forms.TextInput(attrs={"autocomplete": "name"}),
     )
-    phone = forms.CharField(
-        label="联系电话",
-        max_length=20,
-        help_text="手机号码或带区号的固定电话，如 13800000000 或 0532-88888888。",
-        error_messages={"required": "请填写联系电话。", "max_length": "联系电话格式不正确。"},
-        widget=forms.TextInput(attrs={"autocomplete": "tel", "inputmode": "tel"}),
-    )
-    email = forms.EmailField(
-        label="电子邮箱",
-        required=False,
-        max_length=254,
-        help_text="选择“电子邮件”获取方式时必填。",
-        error_messages={"invalid": "请输入有效的电子邮箱地址。", "max_length": "电子邮箱地址过长。"},
-        widget=forms.EmailInput(attrs={"autocomplete": "email"}),
-    )
-    address = _text(
+    phone = phone_field()
+    email = email_field("选择“电子邮件”获取方式时必填。")
+    address = text_field(
         "通信地址",
         200,
         required=False,
         help_text="选择“邮寄”获取方式时必填，请写明邮政编码。",
         widget=forms.TextInput(attrs={"autocomplete": "street-address"}),
     )
-    description = _text(
+    description = text_field(
         "所需信息的名称、文号或便于查询的其他特征性描述",
         2000,
         min_length=10,
@@ -135,10 +109,7 @@ class DisclosureRequestForm(CaptchaFormMixin, forms.Form):
     )
     delivery = _choice("信息的提供形式", R.Delivery.choices)
     acquisition = _choice("获取信息的方式", R.Acquisition.choices)
-    token = forms.CharField(
-        widget=forms.HiddenInput,
-        error_messages={"required": "表单已失效，请刷新页面后重新填写。"},
-    )
+    token = token_field()
 
     def __init__(self, *args, pick_unit=False, **kwargs):
         super().__init__(*args, **kwargs)
@@ -152,21 +123,6 @@ class DisclosureRequestForm(CaptchaFormMixin, forms.Form):
 
     def clean_id_number(self):
         return normalise_code(self.cleaned_data["id_number"])
-
-    def clean_phone(self):
-        phone = normalise_phone(self.cleaned_data["phone"])
-        if not (MOBILE.match(phone) or LANDLINE.match(phone)):
-            raise ValidationError(
-                "联系电话格式不正确：请填写 11 位手机号码，或带区号的固定电话（如 0532-88888888）。",
-                code="invalid",
-            )
-        return phone
-
-    def clean_token(self):
-        token = self.cleaned_data["token"]
-        if not TOKEN.match(token):
-            raise ValidationError("表单已失效，请刷新页面后重新填写。", code="invalid")
-        return token
 
     def clean(self):
         data = super().clean()
@@ -196,25 +152,23 @@ class DisclosureRequestForm(CaptchaFormMixin, forms.Form):
         return self.cleaned_data.get("organisation_kind") or ""
 
 
-class RequestCredentialsForm(forms.Form):
+class RequestCredentialsForm(CredentialsFormMixin, forms.Form):
     """申请编号 and 查询码: typed in the query form, carried hidden (always by POST, never in a
     URL) by the 补正 and withdrawal forms and checked again each time."""
+
+    credential_fields = ("receipt_number", "code")
 
     receipt_number = forms.CharField(
         label="申请编号",
         max_length=24,
         error_messages={"required": "请填写申请编号。", "max_length": "申请编号不正确。"},
-        widget=forms.TextInput(
-            attrs={"autocomplete": "off", "autocapitalize": "characters", "spellcheck": "false"}
-        ),
+        widget=code_input(),
     )
     code = forms.CharField(
         label="查询码",
         max_length=12,
         error_messages={"required": "请填写查询码。", "max_length": "查询码不正确。"},
-        widget=forms.TextInput(
-            attrs={"autocomplete": "off", "autocapitalize": "characters", "spellcheck": "false"}
-        ),
+        widget=code_input(),
     )
 
     def clean_receipt_number(self):
@@ -225,24 +179,17 @@ class RequestCredentialsForm(forms.Form):
 
 
 class RequestQueryForm(RequestCredentialsForm):
-    def __init__(self, *args, **kwargs):
-        kwargs.setdefault("auto_id", "query_%s")
-        super().__init__(*args, **kwargs)
+    id_prefix = "query"
 
 
 class _HiddenCredentialsForm(RequestCredentialsForm):
-    def __init__(self, *args, **kwargs):
-        super().__init__(*args, **kwargs)
-        for name in ("receipt_number", "code"):
-            self.fields[name].widget = forms.HiddenInput()
+    hide_credentials = True
 
 
 class ClarifyForm(_HiddenCredentialsForm):
-    def __init__(self, *args, **kwargs):
-        kwargs.setdefault("auto_id", "clarify_%s")
-        super().__init__(*args, **kwargs)
+    id_prefix = "clarify"
 
-    note = _text(
+    note = text_field(
         "补正内容",
         2000,
         min_length=5,
@@ -253,9 +200,7 @@ class ClarifyForm(_HiddenCredentialsForm):
 
 
 class WithdrawForm(_HiddenCredentialsForm):
-    def __init__(self, *args, **kwargs):
-        kwargs.setdefault("auto_id", "withdraw_%s")
-        super().__init__(*args, **kwargs)
+    id_prefix = "withdraw"
 
     confirm = forms.BooleanField(
         label="我确认撤回本次政府信息公开申请",

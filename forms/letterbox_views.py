@@ -12,10 +12,11 @@ from urllib.parse import urlencode
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.http import Http404
-from django.utils.cache import add_never_cache_headers
-from wagtail.contrib.routable_page.models import RoutablePageMixin, path
+from wagtail.contrib.routable_page.models import path
 
 from home import ratelimit
+from home.public_forms import TOKEN, add_workflow_errors, normalise_phone
+from home.public_routes import PublicRoutesMixin
 
 PER_PAGE = 20
 LATEST_COUNT = 8
@@ -37,16 +38,7 @@ CITIZEN_NOTES = {"reject", "rate"}
 ROUTE_NAMES = ("index", "query", "query_rate", "query_comment", "letter_list", "statistics")
 
 
-def _add_errors(form, error):
-    """Put a workflow ValidationError on the form: on its field where the form has one."""
-    if hasattr(error, "error_dict"):
-        for field, errors in error.error_dict.items():
-            form.add_error(field if field in form.fields else None, errors)
-    else:
-        form.add_error(None, error)
-
-
-class LetterBoxRoutes(RoutablePageMixin):
+class LetterBoxRoutes(PublicRoutesMixin):
     """Routes of LetterBoxPage; the page model keeps only configuration."""
 
     # --- shared ------------------------------------------------------------------------------
@@ -57,17 +49,6 @@ class LetterBoxRoutes(RoutablePageMixin):
         context["box_urls"] = {name: base + self.reverse_subpage(name) for name in ROUTE_NAMES}
         context["deadline_rule_text"] = self.deadline_rule().describe()
         return context
-
-    def box_url(self, request, name, *args):
-        base = self.get_url(request) or self.url or "/"
-        return base + self.reverse_subpage(name, args=args)
-
-    def _render(self, request, template, context=None, status=200, private=False):
-        response = self.render(request, template=template, context_overrides=context or {})
-        response.status_code = status
-        if private:
-            add_never_cache_headers(response)
-        return response
 
     def _published(self):
         from forms.models import Letter
@@ -121,7 +102,7 @@ class LetterBoxRoutes(RoutablePageMixin):
 
     def _submit(self, request):
         from forms import workflow
-        from forms.forms import TOKEN, LetterForm, normalise_phone
+        from forms.forms import LetterForm
         from forms.models import Letter
 
         ip = ratelimit.client_ip(request)
@@ -174,7 +155,7 @@ class LetterBoxRoutes(RoutablePageMixin):
         except workflow.DuplicateSubmission as duplicate:
             return self._duplicate(request, duplicate.letter)
         except ValidationError as error:
-            _add_errors(form, error)
+            add_workflow_errors(form, error)
             form.refresh_captcha()
             return self._index(request, form, status=400, files_lost=files_sent)
         return self._render(
@@ -242,7 +223,7 @@ class LetterBoxRoutes(RoutablePageMixin):
                 ip=ratelimit.client_ip(request) or None,
             )
         except ValidationError as error:
-            _add_errors(form, error)
+            add_workflow_errors(form, error)
             return self._status_page(request, letter, credentials, rating_form=form, status=400)
         notice = "感谢您的评价！" + ("您的评论将在审核后显示。" if comment else "")
         return self._status_page(request, self._reload(letter), credentials, notice=notice)
@@ -265,7 +246,7 @@ class LetterBoxRoutes(RoutablePageMixin):
                 letter, form.cleaned_data["comment"], ip=ratelimit.client_ip(request) or None
             )
         except ValidationError as error:
-            _add_errors(form, error)
+            add_workflow_errors(form, error)
             return self._status_page(request, letter, credentials, comment_form=form, status=400)
         return self._status_page(request, letter, credentials, notice="评论已提交，将在审核后显示。")
 

@@ -11,9 +11,18 @@ import re
 from django import forms
 from django.core.exceptions import ValidationError
 
-from forms.forms import LANDLINE, MOBILE, TOKEN, MultipleFileField, PlainTextField, normalise_phone
 from home import identifiers, uploads
 from home.captcha import CaptchaFormMixin
+from home.public_forms import (
+    CredentialsFormMixin,
+    MultipleFileField,
+    SubmissionFormMixin,
+    code_input,
+    email_field,
+    phone_field,
+    text_field,
+    token_field,
+)
 from services.models import Application
 
 MB = uploads.MB
@@ -60,20 +69,6 @@ def validate_credit_code(value):
         )
     if credit_code_check_char(value[:17]) != value[17]:
         raise ValidationError("统一社会信用代码校验位不正确，请逐位核对后重新输入。", code="check_digit")
-
-
-def _text(label, max_length, required=True, multiline=False, **kwargs):
-    return PlainTextField(
-        label=label,
-        max_length=max_length,
-        required=required,
-        multiline=multiline,
-        error_messages={
-            "required": f"请填写{label}。",
-            "max_length": f"{label}不能超过 {max_length} 个字（现有 %(show_value)d 个字）。",
-        },
-        **kwargs,
-    )
 
 
 def material_field_name(material):
@@ -128,13 +123,13 @@ class MaterialFieldsMixin:
             self.add_error(None, f"全部材料合计不能超过 {MAX_TOTAL // MB} MB，请压缩或减少页数后重新上传。")
 
 
-class ApplicationForm(MaterialFieldsMixin, CaptchaFormMixin, forms.Form):
+class ApplicationForm(MaterialFieldsMixin, SubmissionFormMixin, CaptchaFormMixin, forms.Form):
     applicant_type = forms.ChoiceField(
         label="申请人类型",
         widget=forms.RadioSelect,
         error_messages={"required": "请选择申请人类型。", "invalid_choice": "本事项不受理该类申请人。"},
     )
-    applicant_name = _text(
+    applicant_name = text_field(
         "申请人",
         100,
         help_text="个人填写姓名；法人填写单位全称（与营业执照或登记证书一致）。",
@@ -145,33 +140,18 @@ class ApplicationForm(MaterialFieldsMixin, CaptchaFormMixin, forms.Form):
         max_length=30,
         help_text="个人填写 18 位居民身份证号码；法人填写 18 位统一社会信用代码。查询办理进度时需要其后六位。",
         error_messages={"required": "请填写证件号码。", "max_length": "证件号码不正确，请核对。"},
-        widget=forms.TextInput(
-            attrs={"autocomplete": "off", "autocapitalize": "characters", "spellcheck": "false"}
-        ),
+        widget=code_input(),
     )
-    contact_name = _text(
+    contact_name = text_field(
         "联系人",
         30,
         required=False,
         help_text="法人申请必填：经办人姓名。",
         widget=forms.TextInput(attrs={"autocomplete": "name"}),
     )
-    phone = forms.CharField(
-        label="联系电话",
-        max_length=20,
-        help_text="手机号码或带区号的固定电话，如 13800000000 或 0532-88888888。",
-        error_messages={"required": "请填写联系电话。", "max_length": "联系电话格式不正确。"},
-        widget=forms.TextInput(attrs={"autocomplete": "tel", "inputmode": "tel"}),
-    )
-    email = forms.EmailField(
-        label="电子邮箱",
-        required=False,
-        max_length=254,
-        help_text="可选。",
-        error_messages={"invalid": "请输入有效的电子邮箱地址。", "max_length": "电子邮箱地址过长。"},
-        widget=forms.EmailInput(attrs={"autocomplete": "email"}),
-    )
-    notes = _text(
+    phone = phone_field()
+    email = email_field("可选。")
+    notes = text_field(
         "申请说明",
         1000,
         required=False,
@@ -179,10 +159,7 @@ class ApplicationForm(MaterialFieldsMixin, CaptchaFormMixin, forms.Form):
         help_text="可选，1000 字以内。",
         widget=forms.Textarea(attrs={"rows": 4}),
     )
-    token = forms.CharField(
-        widget=forms.HiddenInput,
-        error_messages={"required": "表单已失效，请刷新页面后重新填写。"},
-    )
+    token = token_field()
 
     def __init__(self, *args, item, materials, **kwargs):
         super().__init__(*args, **kwargs)
@@ -200,23 +177,8 @@ class ApplicationForm(MaterialFieldsMixin, CaptchaFormMixin, forms.Form):
         for name in ("captcha_id", "captcha"):
             self.fields[name] = self.fields.pop(name)
 
-    def clean_phone(self):
-        phone = normalise_phone(self.cleaned_data["phone"])
-        if not (MOBILE.match(phone) or LANDLINE.match(phone)):
-            raise ValidationError(
-                "联系电话格式不正确：请填写 11 位手机号码，或带区号的固定电话（如 0532-88888888）。",
-                code="invalid",
-            )
-        return phone
-
     def clean_id_number(self):
         return normalise_code(self.cleaned_data["id_number"])
-
-    def clean_token(self):
-        token = self.cleaned_data["token"]
-        if not TOKEN.match(token):
-            raise ValidationError("表单已失效，请刷新页面后重新填写。", code="invalid")
-        return token
 
     def clean(self):
         cleaned = super().clean()
@@ -238,27 +200,25 @@ class ApplicationForm(MaterialFieldsMixin, CaptchaFormMixin, forms.Form):
         return cleaned
 
 
-class CredentialsForm(forms.Form):
+class CredentialsForm(CredentialsFormMixin, forms.Form):
     """An application's receipt number and the last six characters of the applicant's ID: typed
     in the query form, then carried hidden (always by POST, never in a URL) by every action of the
     status page and checked again each time."""
+
+    credential_fields = ("receipt_number", "id_tail")
 
     receipt_number = forms.CharField(
         label="受理编号",
         max_length=24,
         error_messages={"required": "请填写受理编号。", "max_length": "受理编号不正确。"},
-        widget=forms.TextInput(
-            attrs={"autocomplete": "off", "autocapitalize": "characters", "spellcheck": "false"}
-        ),
+        widget=code_input(),
     )
     id_tail = forms.CharField(
         label="证件号码后六位",
         max_length=12,
         help_text="身份证号码或统一社会信用代码的最后六位，字母不区分大小写。",
         error_messages={"required": "请填写证件号码后六位。", "max_length": "请填写证件号码的后六位。"},
-        widget=forms.TextInput(
-            attrs={"autocomplete": "off", "autocapitalize": "characters", "spellcheck": "false"}
-        ),
+        widget=code_input(),
     )
 
     def clean_receipt_number(self):
@@ -275,27 +235,20 @@ class CredentialsForm(forms.Form):
 
 
 class QueryForm(CredentialsForm):
-    def __init__(self, *args, **kwargs):
-        kwargs.setdefault("auto_id", "query_%s")
-        super().__init__(*args, **kwargs)
+    id_prefix = "query"
 
 
 class _VerifiedActionForm(CredentialsForm):
     """A status-page action: the credentials ride along hidden."""
 
-    prefix_id = "action"
-
-    def __init__(self, *args, **kwargs):
-        kwargs.setdefault("auto_id", f"{self.prefix_id}_%s")
-        super().__init__(*args, **kwargs)
-        for name in ("receipt_number", "id_tail"):
-            self.fields[name].widget = forms.HiddenInput()
+    hide_credentials = True
+    id_prefix = "action"
 
 
 class ResubmitForm(MaterialFieldsMixin, _VerifiedActionForm):
-    prefix_id = "resubmit"
+    id_prefix = "resubmit"
 
-    note = _text(
+    note = text_field(
         "补正说明",
         500,
         required=False,
@@ -319,13 +272,13 @@ class ResubmitForm(MaterialFieldsMixin, _VerifiedActionForm):
 
 
 class WithdrawForm(_VerifiedActionForm):
-    prefix_id = "withdraw"
+    id_prefix = "withdraw"
 
     confirm = forms.BooleanField(
         label="我确认撤回本申请（撤回后不能恢复，如需办理须重新申请）",
         error_messages={"required": "请勾选确认后再撤回。"},
     )
-    note = _text(
+    note = text_field(
         "撤回原因",
         200,
         required=False,
@@ -335,7 +288,7 @@ class WithdrawForm(_VerifiedActionForm):
 
 
 class RatingForm(_VerifiedActionForm):
-    prefix_id = "rate"
+    id_prefix = "rate"
 
     rating = forms.TypedChoiceField(
         label="满意度",
@@ -344,7 +297,7 @@ class RatingForm(_VerifiedActionForm):
         widget=forms.RadioSelect,
         error_messages={"required": "请选择满意度。", "invalid_choice": "请选择满意度。"},
     )
-    comment = _text(
+    comment = text_field(
         "评价意见",
         500,
         required=False,

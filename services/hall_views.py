@@ -19,9 +19,11 @@ from django.core.paginator import Paginator
 from django.db.models import Count, Q
 from django.http import FileResponse, Http404
 from django.utils.cache import add_never_cache_headers
-from wagtail.contrib.routable_page.models import RoutablePageMixin, path
+from wagtail.contrib.routable_page.models import path
 
 from home import ratelimit, signed_links
+from home.public_forms import add_workflow_errors
+from home.public_routes import PublicRoutesMixin
 from home.templatetags.portal_tags import cn_date
 
 HOUR = 3600
@@ -38,15 +40,6 @@ DOWNLOAD_MAX_AGE = 10 * 60
 # Notes of these steps are written for the applicant; every other note is between staff.
 PUBLIC_NOTES = {"request_supplement", "reject"}
 ROUTE_NAMES = ("index", "query", "query_resubmit", "query_withdraw", "query_rate")
-
-
-def _add_errors(form, error):
-    """Put a workflow ValidationError on the form: on its field where the form has one."""
-    if hasattr(error, "error_dict"):
-        for field, errors in error.error_dict.items():
-            form.add_error(field if field in form.fields else None, errors)
-    else:
-        form.add_error(None, error)
 
 
 def download_token(application, key):
@@ -72,26 +65,15 @@ def _keyword_q(keyword):
     )
 
 
-class ServiceHallRoutes(RoutablePageMixin):
+class ServiceHallRoutes(PublicRoutesMixin):
     """Routes of ServiceHallPage; the page model keeps only configuration."""
 
     # --- shared ------------------------------------------------------------------------------
 
-    def hall_url(self, request, name, *args):
-        base = self.get_url(request) or self.url or "/"
-        return base + self.reverse_subpage(name, args=args)
-
     def get_context(self, request, *args, **kwargs):
         context = super().get_context(request, *args, **kwargs)
-        context["hall_urls"] = {name: self.hall_url(request, name) for name in ROUTE_NAMES}
+        context["hall_urls"] = {name: self.subpage_url(request, name) for name in ROUTE_NAMES}
         return context
-
-    def _render(self, request, template, context=None, status=200, private=False):
-        response = self.render(request, template=template, context_overrides=context or {})
-        response.status_code = status
-        if private:
-            add_never_cache_headers(response)
-        return response
 
     # --- 大厅：分类浏览与搜索 --------------------------------------------------------------------
 
@@ -420,7 +402,7 @@ class ServiceHallRoutes(RoutablePageMixin):
         except workflow.TransitionError as error:
             return self._status_page(request, application, credentials, status=409, error=error.messages[0])
         except ValidationError as error:
-            _add_errors(form, error)
+            add_workflow_errors(form, error)
             return self._status_page(
                 request, application, credentials, resubmit_form=form, status=400, files_lost=files_sent
             )
@@ -462,7 +444,7 @@ class ServiceHallRoutes(RoutablePageMixin):
         except workflow.TransitionError as error:
             return self._status_page(request, application, credentials, status=409, error=error.messages[0])
         except ValidationError as error:
-            _add_errors(form, error)
+            add_workflow_errors(form, error)
             return self._status_page(request, application, credentials, rating_form=form, status=400)
         return self._status_page(request, self._reload(application), credentials, notice="感谢您的评价！")
 
@@ -512,11 +494,13 @@ class ServiceHallRoutes(RoutablePageMixin):
         ]
         rounds = {}
         for stored in application.materials.all():
-            stored.download_url = self.hall_url(request, "download", download_token(application, stored.pk))
+            stored.download_url = self.subpage_url(
+                request, "download", download_token(application, stored.pk)
+            )
             rounds.setdefault(stored.round, []).append(stored)
         result_url = ""
         if closed and application.result_document:
-            result_url = self.hall_url(request, "download", download_token(application, "result"))
+            result_url = self.subpage_url(request, "download", download_token(application, "result"))
         item_url = application.item.get_url(request) if application.item.live else ""
         return self._render(
             request,

@@ -8,10 +8,11 @@ Models and forms are imported inside the methods: `services.models` imports this
 """
 
 from django.core.exceptions import ValidationError
-from django.utils.cache import add_never_cache_headers
-from wagtail.contrib.routable_page.models import RoutablePageMixin, path
+from wagtail.contrib.routable_page.models import path
 
 from home import ratelimit
+from home.public_forms import TOKEN, add_workflow_errors
+from home.public_routes import PublicRoutesMixin
 
 HOUR, DAY = 3600, 24 * 3600
 
@@ -36,14 +37,6 @@ KEPT_FIELDS = (
 )
 
 
-def _add_errors(form, error):
-    if hasattr(error, "error_dict"):
-        for field, errors in error.error_dict.items():
-            form.add_error(field if field in form.fields else None, errors)
-    else:
-        form.add_error(None, error)
-
-
 def service_hall():
     """The portal's hall (for links to 办件查询 from a department's site), or None."""
     from services.models import ServiceHallPage
@@ -56,7 +49,7 @@ def _hall_query_url(request):
     return hall.get_url(request) + hall.reverse_subpage("query") if hall else ""
 
 
-class ServiceItemRoutes(RoutablePageMixin):
+class ServiceItemRoutes(PublicRoutesMixin):
     """Routes of ServiceItemPage: the guide (index) and apply/."""
 
     def item_url(self, request, name=None):
@@ -78,13 +71,6 @@ class ServiceItemRoutes(RoutablePageMixin):
             }
         )
         return context
-
-    def _render(self, request, template, context=None, status=200, private=False):
-        response = self.render(request, template=template, context_overrides=context or {})
-        response.status_code = status
-        if private:
-            add_never_cache_headers(response)
-        return response
 
     # --- 在线申请 -------------------------------------------------------------------------------
 
@@ -143,7 +129,7 @@ class ServiceItemRoutes(RoutablePageMixin):
 
     def _submit(self, request):
         from services import workflow
-        from services.forms import TOKEN, ApplicationForm, normalise_code
+        from services.forms import ApplicationForm, normalise_code
         from services.models import Application
 
         ip = ratelimit.client_ip(request)
@@ -188,7 +174,7 @@ class ServiceItemRoutes(RoutablePageMixin):
         except workflow.DuplicateSubmission as duplicate:
             return self._duplicate(request, duplicate.application)
         except ValidationError as error:
-            _add_errors(form, error)
+            add_workflow_errors(form, error)
             form.refresh_captcha()
             return self._form_page(request, form, status=400, files_lost=files_sent)
         return self._render(
