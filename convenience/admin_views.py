@@ -28,12 +28,12 @@ from wagtail.admin.views.generic.base import WagtailAdminTemplateMixin
 from convenience import services
 from convenience.admin_forms import FeedUploadForm
 from convenience.models.feeds import Feed, FeedKey, ImportRun, LookupAttempt
+from convenience.models.pages import PERSONAL_LOOKUPS
 from home import admin_common
 from home.dates import cn_datetime
 
 REFUSED = "只有主站管理员可以管理便民服务数据。"
 RUNS_PER_PAGE = 20
-PERSONAL_FEEDS = (FeedKey.FUND, FeedKey.TRAFFIC)
 FAILED_STATUSES = (ImportRun.Status.FAILED, ImportRun.Status.REFUSED)
 NOT_CONFIGURED = "未配置，仅手工上传"
 
@@ -123,7 +123,7 @@ def attempt_summary(hours=24):
                 "counts": [counts[(key.value, outcome.value)] for outcome in outcomes],
                 "total": sum(counts[(key.value, outcome.value)] for outcome in outcomes),
             }
-            for key in PERSONAL_FEEDS
+            for key in PERSONAL_LOOKUPS
         ],
     }
 

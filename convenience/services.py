@@ -26,8 +26,8 @@ from home.dates import cn_datetime
 
 # The sample feeds in the repository describe this moment (Beijing time); the demo moves them
 # to the hour it runs, so their latest observations are current.
-SAMPLE_FEED_DATE = date(2026, 11, 28)
 SAMPLE_FEED_MOMENT = datetime(2026, 11, 28, 12, 0, tzinfo=ZoneInfo("Asia/Shanghai"))
+SAMPLE_FEED_DATE = SAMPLE_FEED_MOMENT.date()
 MAX_REASONS_KEPT = 500
 logger = logging.getLogger(__name__)
 

@@ -19,7 +19,7 @@ from home.rich_text import SanitisedRichTextField
 
 RICH_TEXT_FEATURES = ["bold", "link", "ol", "ul"]
 # Lookups that show one person's data: POST only, never cached, never indexed.
-PERSONAL_LOOKUPS = {FeedKey.FUND, FeedKey.TRAFFIC}
+PERSONAL_LOOKUPS = (FeedKey.FUND, FeedKey.TRAFFIC)
 
 
 class ConvenienceLookupPage(RoutablePageMixin, Page):

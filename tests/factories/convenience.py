@@ -5,19 +5,12 @@ import threading
 import time
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
+from convenience.demo.build import LOOKUPS
 from home.models import Organisation
 from subsite_pages.models import ColumnPage
 
-LOOKUP_SLUGS = {
-    "fund": "gjj",
-    "traffic": "jtwf",
-    "weather": "tqyb",
-    "prices": "mrcj",
-    "bus": "csgj",
-    "coach": "xzky",
-    "air": "kqzl",
-    "hydro": "swxx",
-}
+# The demo's slugs (gjj 公积金查询, tqyb 天气预报 …), so tests and demo address the same pages.
+LOOKUP_SLUGS = {key.value: slug for key, (slug, *_details) in LOOKUPS.items()}
 
 
 def lookup_page(key, title=None, **fields):
