@@ -302,11 +302,32 @@ class DatabaseBackend:
             return "d.date DESC NULLS LAST, score DESC, d.id DESC"
         return "score DESC, d.date DESC NULLS LAST, d.id DESC"
 
-    def search(self, query, groups, filters, sort, offset, limit, match_all):
-        """(total, [(id, score), …]) for one page of results."""
+    # Each backend names its query language and SQL: `compile_query(groups, match_all)` → the match
+    # expression; `match_sql` filters by it, `score_sql()` ranks (higher is better) and may use it
+    # too (`score_uses_expression`), `from_sql` names the tables (the documents as `d`).
+    compile_query = None
+    match_sql = from_sql = ""
+    score_uses_expression = False
+
+    def score_sql(self):
         raise NotImplementedError
 
-    def _run(self, match_sql, match_params, score_sql, score_params, from_sql, filters, sort, offset, limit):
+    def search(self, query, groups, filters, sort, offset, limit, match_all):
+        """(total, [(id, score), …]) for one page of results."""
+        expression = self.compile_query(groups, match_all)
+        if not expression:
+            return 0, []
+        return self._run(
+            [expression],
+            [expression] if self.score_uses_expression else [],
+            filters,
+            sort,
+            offset,
+            limit,
+        )
+
+    def _run(self, match_params, score_params, filters, sort, offset, limit):
+        match_sql, score_sql, from_sql = self.match_sql, self.score_sql(), self.from_sql
         clauses, params = self._where(filters)
         where = " AND ".join([match_sql, *clauses])
         with connection.cursor() as cursor:
@@ -328,23 +349,13 @@ class SQLiteBackend(DatabaseBackend):
     def _age_days_sql(self):
         return "max(0.0, julianday('now') - julianday(d.date))"
 
-    def search(self, query, groups, filters, sort, offset, limit, match_all):
-        expression = fts_query(groups, match_all)
-        if not expression:
-            return 0, []
+    compile_query = staticmethod(fts_query)
+    match_sql = "search_fts MATCH %s"
+    from_sql = "search_fts JOIN search_searchdocument d ON d.id = search_fts.rowid"
+
+    def score_sql(self):
         # bm25() is negative, lower is better: negate it so that higher is better everywhere.
-        score = f"(-bm25(search_fts, {TITLE_WEIGHT}, 1.0)) * {self._boost_sql()}"
-        return self._run(
-            "search_fts MATCH %s",
-            [expression],
-            score,
-            [],
-            "search_fts JOIN search_searchdocument d ON d.id = search_fts.rowid",
-            filters,
-            sort,
-            offset,
-            limit,
-        )
+        return f"(-bm25(search_fts, {TITLE_WEIGHT}, 1.0)) * {self._boost_sql()}"
 
 
 class PostgresBackend(DatabaseBackend):
@@ -353,23 +364,14 @@ class PostgresBackend(DatabaseBackend):
     def _age_days_sql(self):
         return "GREATEST(0.0, EXTRACT(EPOCH FROM (now() - d.date))::float8 / 86400.0)"
 
-    def search(self, query, groups, filters, sort, offset, limit, match_all):
-        expression = tsquery(groups, match_all)
-        if not expression:
-            return 0, []
+    compile_query = staticmethod(tsquery)
+    match_sql = "d.search_vector @@ to_tsquery('simple', %s)"
+    from_sql = "search_searchdocument d"
+    score_uses_expression = True
+
+    def score_sql(self):
         # Normalisation 1: divide by 1 + log(length), so long pages do not win on length alone.
-        score = f"ts_rank_cd(d.search_vector, to_tsquery('simple', %s), 1) * {self._boost_sql()}"
-        return self._run(
-            "d.search_vector @@ to_tsquery('simple', %s)",
-            [expression],
-            score,
-            [expression],
-            "search_searchdocument d",
-            filters,
-            sort,
-            offset,
-            limit,
-        )
+        return f"ts_rank_cd(d.search_vector, to_tsquery('simple', %s), 1) * {self._boost_sql()}"
 
 
 class FallbackBackend(DatabaseBackend):
