@@ -221,3 +221,25 @@ def new_context(browser, e2e_server):
 @pytest.fixture
 def page(new_context):
     return new_context().new_page()
+
+
+# --- steps every journey takes ---------------------------------------------------------------------
+
+
+def log_in(new_context, site_url, username, password):
+    """A fresh browser context logged in to the admin as `username`; returns its page."""
+    from playwright.sync_api import expect
+
+    page = new_context().new_page()
+    page.goto(site_url("www", "/admin/login/"))
+    page.locator('input[name="username"]').fill(username)
+    page.locator('input[name="password"]').fill(password)
+    page.locator('form button[type="submit"]').click()
+    expect(page).to_have_url(site_url("www", "/admin/"))
+    return page
+
+
+def assert_fits_phone_width(page):
+    """No sideways scrolling on a phone: the page is no wider than the viewport."""
+    overflow = page.evaluate("document.documentElement.scrollWidth - window.innerWidth")
+    assert overflow <= 0, f"{page.url} 在手机上横向溢出 {overflow} 像素"

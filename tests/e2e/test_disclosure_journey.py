@@ -18,7 +18,7 @@ from datetime import date, timedelta
 import pytest
 from playwright.sync_api import expect
 
-from tests.e2e.conftest import server_shell
+from tests.e2e.conftest import assert_fits_phone_width, log_in, server_shell
 
 pytestmark = pytest.mark.e2e
 
@@ -122,22 +122,6 @@ def _request_record(e2e_server, receipt):
     return server_shell(e2e_server, code)
 
 
-def _log_in(new_context, site_url, username):
-    page = new_context().new_page()
-    page.goto(site_url("www", "/admin/login/"))
-    page.locator('input[name="username"]').fill(username)
-    page.locator('input[name="password"]').fill(PASSWORD)
-    page.locator('form button[type="submit"]').click()
-    expect(page).to_have_url(site_url("www", "/admin/"))
-    return page
-
-
-def _assert_fits_phone_width(page):
-    """No sideways scrolling on a phone: the page is no wider than the viewport."""
-    overflow = page.evaluate("document.documentElement.scrollWidth - window.innerWidth")
-    assert overflow <= 0, f"{page.url} 在手机上横向溢出 {overflow} 像素"
-
-
 def _credential(page, label):
     return (
         page.locator(".letter-credentials div")
@@ -190,7 +174,7 @@ def _citizen_files_request(page, context, request):
     page.locator("nav.gk-side-nav").get_by_role("link", name="依申请公开", exact=True).click()
     expect(page).to_have_url(context["catalogue_url"] + "request/")
     expect(page.locator("h1")).to_have_text("政府信息公开申请")
-    _assert_fits_phone_width(page)
+    assert_fits_phone_width(page)
 
     form = page.locator("#apply form")
     form.get_by_label(re.compile(r"^受理机关")).select_option(str(context["unit_pk"]))
@@ -206,7 +190,7 @@ def _citizen_files_request(page, context, request):
 
     expect(page.locator("h1")).to_have_text("您的政府信息公开申请已提交成功")
     expect(page.locator(".gk-receipt")).to_contain_text(context["unit_name"])
-    _assert_fits_phone_width(page)
+    assert_fits_phone_width(page)
     number = _credential(page, "申请编号").inner_text().strip()
     code = _credential(page, "查询码").inner_text().strip()
     assert re.fullmatch(r"GK\d{14}", number), number
@@ -263,7 +247,7 @@ def _citizen_reads_answer(page, context, request, number, code):
     expect(answer.locator(".letter-reply")).to_have_text(request["answer"])
     expect(answer.get_by_role("link", name="下载答复书")).to_be_visible()
     expect(page.locator("#withdraw")).to_have_count(0)
-    _assert_fits_phone_width(page)
+    assert_fits_phone_width(page)
 
 
 def test_request_from_filing_to_answer_and_annual_report(new_context, site_url, e2e_server):
@@ -271,7 +255,7 @@ def test_request_from_filing_to_answer_and_annual_report(new_context, site_url, 
     assert context["balanced"], "年度报告在测试前勾稽关系就不相符"
     request = _new_request()
 
-    supervisor = _log_in(new_context, site_url, context["supervisor"])
+    supervisor = log_in(new_context, site_url, context["supervisor"], PASSWORD)
     result_cell, new_cell = _report_cells(supervisor, site_url, context)
     expect(result_cell).to_have_text(str(context["result_cell"]))
     expect(new_cell).to_have_text(str(context["new_cell"]))
@@ -280,7 +264,7 @@ def test_request_from_filing_to_answer_and_annual_report(new_context, site_url, 
     citizen = new_context(viewport=PHONE_VIEWPORT, is_mobile=True, has_touch=True).new_page()
     number, code = _citizen_files_request(citizen, context, request)
 
-    officer = _log_in(new_context, site_url, OFFICER)
+    officer = log_in(new_context, site_url, OFFICER, PASSWORD)
     _officer_answers(officer, site_url, request, number)
 
     _citizen_reads_answer(citizen, context, request, number, code)

@@ -18,7 +18,7 @@ import uuid
 import pytest
 from playwright.sync_api import expect
 
-from tests.e2e.conftest import server_shell
+from tests.e2e.conftest import assert_fits_phone_width, log_in, server_shell
 
 pytestmark = pytest.mark.e2e
 
@@ -72,16 +72,6 @@ def _new_citizen_letter():
     }
 
 
-def _log_in(new_context, site_url, username):
-    page = new_context().new_page()
-    page.goto(site_url("www", "/admin/login/"))
-    page.locator('input[name="username"]').fill(username)
-    page.locator('input[name="password"]').fill(PASSWORD)
-    page.locator('form button[type="submit"]').click()
-    expect(page).to_have_url(site_url("www", "/admin/"))
-    return page
-
-
 def _success_message(page, text):
     return page.locator(".messages li.success").filter(has_text=text)
 
@@ -129,12 +119,6 @@ def _letter_record(e2e_server, title):
     return server_shell(e2e_server, code)
 
 
-def _assert_fits_phone_width(page):
-    """No sideways scrolling on a phone: the page is no wider than the viewport."""
-    overflow = page.evaluate("document.documentElement.scrollWidth - window.innerWidth")
-    assert overflow <= 0, f"{page.url} 在手机上横向溢出 {overflow} 像素"
-
-
 # --- 1. The citizen writes ---------------------------------------------------------------------
 
 
@@ -145,7 +129,7 @@ def _citizen_writes_letter(page, site_url, letter):
     expect(page.locator("h1")).to_have_text("市长信箱")
     form = page.locator("#write form")
     expect(form).to_be_visible()
-    _assert_fits_phone_width(page)
+    assert_fits_phone_width(page)
 
     form.get_by_label("投诉", exact=True).check()
     form.get_by_label(re.compile(r"^标题")).fill(letter["title"])
@@ -162,7 +146,7 @@ def _citizen_writes_letter(page, site_url, letter):
     form.get_by_role("button", name="提交信件").click()
 
     expect(page.locator("h1")).to_have_text("您的信件已提交成功")
-    _assert_fits_phone_width(page)
+    assert_fits_phone_width(page)
     number = _credential(page, "信件编号").inner_text().strip()
     code = _credential(page, "查询码").inner_text().strip()
     assert re.fullmatch(r"\d{8,}", number), number
@@ -239,7 +223,7 @@ def _citizen_queries_and_rates(page, site_url, letter, number, code):
     expect(page.locator("h1")).to_have_text(f"办理进度：{letter['title']}")
     expect(page.locator(".letter-state")).to_have_text("已办结")
     expect(page.locator(".letter-reply")).to_contain_text(letter["reply"])
-    _assert_fits_phone_width(page)
+    assert_fits_phone_width(page)
 
     rate = page.locator("#rate")
     rate.get_by_label("满意", exact=True).check()
@@ -260,7 +244,7 @@ def _public_pages_mask_personal_data(page, site_url, letter, number):
     expect(row).to_have_count(1)
     listing = page.locator("table.letter-list").inner_text()
     assert letter["phone"] not in listing and letter["public_title"] in listing
-    _assert_fits_phone_width(page)  # the wide table scrolls inside its own box
+    assert_fits_phone_width(page)  # the wide table scrolls inside its own box
     expect(row).to_contain_text("投诉")
     expect(row).to_contain_text("教育局")
     expect(row).to_contain_text("已办结")
@@ -274,7 +258,7 @@ def _public_pages_mask_personal_data(page, site_url, letter, number):
     expect(article).to_contain_text(letter["masked_phone"])
     expect(article).to_contain_text(letter["masked_id"])
     expect(article.locator(".letter-rating")).to_contain_text("满意")
-    _assert_fits_phone_width(page)
+    assert_fits_phone_width(page)
 
     text = page.locator("body").inner_text()
     for raw in (letter["phone"], letter["id_number"], letter["name"]):
@@ -293,13 +277,13 @@ def test_letter_from_citizen_to_reply_rating_and_publication(new_context, site_u
     citizen = new_context(viewport=PHONE_VIEWPORT, is_mobile=True, has_touch=True).new_page()
     number, code = _citizen_writes_letter(citizen, site_url, letter)
 
-    dispatcher = _log_in(new_context, site_url, "dispatcher")
+    dispatcher = log_in(new_context, site_url, "dispatcher", PASSWORD)
     _dispatcher_accepts_and_assigns(dispatcher, site_url, e2e_server, letter, number)
 
-    editor = _log_in(new_context, site_url, "jyj_editor")
+    editor = log_in(new_context, site_url, "jyj_editor", PASSWORD)
     _editor_replies(editor, site_url, letter, number)
 
-    reviewer = _log_in(new_context, site_url, "jyj_admin")
+    reviewer = log_in(new_context, site_url, "jyj_admin", PASSWORD)
     _reviewer_approves(reviewer, site_url, letter, number)
 
     _citizen_queries_and_rates(citizen, site_url, letter, number, code)

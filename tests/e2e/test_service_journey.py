@@ -19,7 +19,7 @@ from datetime import date, timedelta
 import pytest
 from playwright.sync_api import expect
 
-from tests.e2e.conftest import server_shell
+from tests.e2e.conftest import assert_fits_phone_width, log_in, server_shell
 
 pytestmark = pytest.mark.e2e
 
@@ -123,22 +123,6 @@ def _application_record(e2e_server, id_number):
     return server_shell(e2e_server, code)
 
 
-def _log_in(new_context, site_url, username):
-    page = new_context().new_page()
-    page.goto(site_url("www", "/admin/login/"))
-    page.locator('input[name="username"]').fill(username)
-    page.locator('input[name="password"]').fill(PASSWORD)
-    page.locator('form button[type="submit"]').click()
-    expect(page).to_have_url(site_url("www", "/admin/"))
-    return page
-
-
-def _assert_fits_phone_width(page):
-    """No sideways scrolling on a phone: the page is no wider than the viewport."""
-    overflow = page.evaluate("document.documentElement.scrollWidth - window.innerWidth")
-    assert overflow <= 0, f"{page.url} 在手机上横向溢出 {overflow} 像素"
-
-
 def _success_message(page, text):
     return page.locator(".messages li.success").filter(has_text=text)
 
@@ -167,7 +151,7 @@ def _citizen_finds_guide(page, site_url, item):
     page.get_by_role("link", name=re.compile(r"^网上办事.*事项总数")).click()
     expect(page).to_have_url(site_url("www", HALL_PATH))
     expect(page.locator("h1")).to_have_text("网上办事大厅")
-    _assert_fits_phone_width(page)
+    assert_fits_phone_width(page)
 
     facets = page.locator("nav.svc-facets")
     facets.locator("section.svc-facet", has=page.locator("h2", has_text="按部门")).get_by_role(
@@ -186,12 +170,12 @@ def _citizen_finds_guide(page, site_url, item):
     for meta in items.locator(".svc-item-meta").all():
         expect(meta).to_contain_text(f"实施部门：{UNIT_NAME}")
         expect(meta).to_contain_text("全程网办")
-    _assert_fits_phone_width(page)
+    assert_fits_phone_width(page)
     items.locator("h3").get_by_role("link", name=item["title"], exact=True).click()
     expect(page).to_have_url(item["url"])
     expect(page.locator("h1")).to_have_text(item["title"])
     expect(page.locator(".svc-guide-meta")).to_contain_text("全程网办")
-    _assert_fits_phone_width(page)
+    assert_fits_phone_width(page)
 
 
 def _citizen_applies(page, item, applicant):
@@ -199,7 +183,7 @@ def _citizen_applies(page, item, applicant):
     page.locator(".svc-guide-actions").get_by_role("link", name="在线申请").click()
     expect(page).to_have_url(item["url"] + "apply/")
     expect(page.locator("h1")).to_have_text(f"在线申请：{item['title']}")
-    _assert_fits_phone_width(page)
+    assert_fits_phone_width(page)
 
     form = page.locator("#apply form")
     form.get_by_label("个人", exact=True).check()
@@ -214,7 +198,7 @@ def _citizen_applies(page, item, applicant):
     form.get_by_role("button", name="提交申请").click()
 
     expect(page.locator("h1")).to_have_text("您的申请已提交成功")
-    _assert_fits_phone_width(page)
+    assert_fits_phone_width(page)
     receipt = page.locator(".svc-credentials dd.svc-credential").inner_text().strip()
     assert re.fullmatch(r"SQ\d{14}", receipt), receipt
     return receipt
@@ -305,7 +289,7 @@ def _citizen_queries(page, site_url, receipt, applicant, item):
     box.get_by_role("button", name="查询", exact=True).click()
     expect(page.locator("h1")).to_have_text(f"办理进度：{item['title']}")
     expect(page.locator(".svc-receipt-inline")).to_have_text(receipt)
-    _assert_fits_phone_width(page)
+    assert_fits_phone_width(page)
 
 
 def _citizen_resubmits(page, site_url, receipt, applicant, item, material):
@@ -327,7 +311,7 @@ def _citizen_resubmits(page, site_url, receipt, applicant, item, material):
     expect(page.locator(".svc-state")).to_have_text("待预审")
     expect(page.locator("#supplement")).to_have_count(0)
     expect(page.locator("h3.svc-subtitle")).to_have_text(["首次提交", "第 1 次补正"])
-    _assert_fits_phone_width(page)
+    assert_fits_phone_width(page)
 
 
 def _citizen_reads_decision_and_rates(page, site_url, receipt, applicant, item):
@@ -347,7 +331,7 @@ def _citizen_reads_decision_and_rates(page, site_url, receipt, applicant, item):
     expect(page.locator(".svc-facts")).to_contain_text("您的评价")
     expect(page.locator(".svc-facts")).to_contain_text("满意")
     expect(page.locator("#rate")).to_have_count(0)
-    _assert_fits_phone_width(page)
+    assert_fits_phone_width(page)
 
 
 def test_application_from_citizen_to_decision_and_rating(new_context, site_url, e2e_server):
@@ -361,13 +345,13 @@ def test_application_from_citizen_to_decision_and_rating(new_context, site_url, 
     _citizen_finds_guide(citizen, site_url, item)
     receipt = _citizen_applies(citizen, item, applicant)
 
-    clerk = _log_in(new_context, site_url, CLERK)
+    clerk = log_in(new_context, site_url, CLERK, PASSWORD)
     _clerk_requests_supplement(clerk, site_url, receipt, item, applicant, asked_again[1])
 
     _citizen_resubmits(citizen, site_url, receipt, applicant, item, asked_again)
 
     _clerk_accepts_and_routes(clerk, site_url, e2e_server, receipt, item)
-    head = _log_in(new_context, site_url, HEAD)
+    head = log_in(new_context, site_url, HEAD, PASSWORD)
     _head_approves(head, site_url, receipt, item, applicant)
     _clerk_closes(clerk, site_url, receipt, item, applicant)
 

@@ -12,7 +12,7 @@ import uuid
 import pytest
 from playwright.sync_api import expect
 
-from tests.e2e.conftest import server_shell
+from tests.e2e.conftest import log_in, server_shell
 
 pytestmark = pytest.mark.e2e
 
@@ -37,16 +37,6 @@ def _article_state(e2e_server, slug):
         "}))\n"
     )
     return server_shell(e2e_server, code)
-
-
-def _log_in(new_context, site_url, username):
-    page = new_context().new_page()
-    page.goto(site_url("www", "/admin/login/"))
-    page.locator('input[name="username"]').fill(username)
-    page.locator('input[name="password"]').fill(PASSWORD)
-    page.locator('form button[type="submit"]').click()
-    expect(page).to_have_url(site_url("www", "/admin/"))
-    return page
 
 
 def _open_footer_actions(page):
@@ -77,7 +67,7 @@ def test_article_passes_unit_review_and_portal_syndication(new_context, site_url
     article_path = f"/gzdt/{slug}/"
 
     # -- 1. 教育局信息员: write the article, push it to 主站·部门动态, submit it for review. --
-    editor = _log_in(new_context, site_url, "jyj_editor")
+    editor = log_in(new_context, site_url, "jyj_editor", PASSWORD)
     editor.goto(site_url("www", f"/admin/pages/add/subsite_pages/articlepage/{gzdt_id}/"))
     editor.locator('input[name="title"]').fill(title)
 
@@ -118,7 +108,7 @@ def test_article_passes_unit_review_and_portal_syndication(new_context, site_url
     _expect_no_syndication_queue(editor, site_url)
 
     # -- 2. 教育局管理员: finds it awaiting review on the dashboard, approves and publishes it. --
-    reviewer = _log_in(new_context, site_url, "jyj_admin")
+    reviewer = log_in(new_context, site_url, "jyj_admin", PASSWORD)
     awaiting = reviewer.locator("#awaiting-review-section")
     expect(awaiting).to_be_visible()
     awaiting.get_by_role("link", name=title, exact=True).click()
@@ -155,7 +145,7 @@ def test_article_passes_unit_review_and_portal_syndication(new_context, site_url
     _expect_no_syndication_queue(reviewer, site_url)
 
     # -- 3. 主站管理员: accepts the submission in 信息报送审核. --
-    portal = _log_in(new_context, site_url, "portal_admin")
+    portal = log_in(new_context, site_url, "portal_admin", PASSWORD)
     portal.goto(site_url("www", "/admin/syndication/"))
     row = portal.locator("table.listing tbody tr", has_text=title)
     expect(row).to_have_count(1)
